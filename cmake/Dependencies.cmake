@@ -1,0 +1,17 @@
+# Every library comes from a Debian package; `.ci/run` and scripts/install-deps install them.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(spdlog REQUIRED)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+find_package(Threads REQUIRED)
+
+add_library(osbuild_deps INTERFACE)
+add_library(osbuild::deps ALIAS osbuild_deps)
+target_link_libraries(osbuild_deps INTERFACE
+  CLI11::CLI11 nlohmann_json::nlohmann_json OpenSSL::Crypto CURL::libcurl spdlog::spdlog
+  PkgConfig::TOMLPP PkgConfig::LIBGIT2 PkgConfig::LIBARCHIVE Threads::Threads)

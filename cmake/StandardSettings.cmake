@@ -1,0 +1,14 @@
+# Options that shape how osbuild's own targets are compiled. Linked PRIVATE by our targets only.
+option(OSBUILD_BUILD_TESTS "Build the unit tests and register the integration tests" ON)
+option(OSBUILD_BUILD_BENCH "Build the benchmarks under bench/" OFF)
+option(OSBUILD_WARNINGS_AS_ERRORS "Treat compiler warnings as errors (CI turns this on)" OFF)
+set(OSBUILD_SANITIZE "" CACHE STRING "Sanitizers to build with: empty, address;undefined, or thread")
+
+add_library(osbuild_settings INTERFACE)
+if(OSBUILD_SANITIZE)
+  list(JOIN OSBUILD_SANITIZE "," sanitizers)
+  target_compile_options(osbuild_settings INTERFACE -fsanitize=${sanitizers} -fno-omit-frame-pointer
+                                                    -fno-sanitize-recover=all)
+  target_link_options(osbuild_settings INTERFACE -fsanitize=${sanitizers})
+endif()
+target_compile_definitions(osbuild_settings INTERFACE $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)

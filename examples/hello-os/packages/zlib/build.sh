@@ -1,0 +1,10 @@
+#!/bin/sh
+# zlib as a static library (nothing to ship at run time), plus its minigzip example tool.
+set -eu
+
+# configure takes CC, AR, RANLIB, CFLAGS and LDFLAGS from the environment; CHOST only names the
+# target (it would pick "$CHOST-ar" for an unset AR).
+CHOST="$OSBUILD_TARGET" ./configure --prefix=/usr --libdir=/usr/lib --static
+make -j"$OSBUILD_JOBS" libz.a minigzip
+make install DESTDIR="$OSBUILD_DESTDIR"
+install -D -m 0755 minigzip "$OSBUILD_DESTDIR/usr/bin/minigzip"

@@ -1,0 +1,61 @@
+#pragma once
+// One table of settings (docs/configuration.md is generated from it): each key declared once with
+// its flag, environment variables, osbuild.toml key and default. Precedence: flag > environment >
+// file > built-in default. `osbuild config show` prints each value with its origin.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "osbuild/config/model.h"
+
+namespace osbuild::config {
+
+enum class Origin { flag, environment, file, builtin };
+std::string_view origin_name(Origin origin);
+
+enum class SettingType { string, boolean, integer, size, duration, arch, path, list };
+
+struct SettingDef {
+  std::string_view key;
+  SettingType type;
+  std::string_view flag;                  // "--arch", or empty
+  std::vector<std::string_view> env;      // first match wins: Bottlerocket's name first
+  std::string_view file_key;              // key in osbuild.toml, or empty
+  std::string_view builtin;               // the built-in default as text; "" means unset
+  std::string_view help;
+};
+
+const std::vector<SettingDef>& setting_table();
+
+struct SettingValue {
+  std::string value;  // normalised text ("aarch64" for "arm64")
+  Origin origin = Origin::builtin;
+  std::string source;  // "--arch", "BUILDSYS_ARCH", "osbuild.toml:12:1", "built-in"
+};
+
+// Flag values given on the command line, by setting key ("arch" → "arm64").
+using FlagValues = std::map<std::string, std::string, std::less<>>;
+using Environment = std::map<std::string, std::string, std::less<>>;
+
+Environment current_environment();
+
+class Settings {
+public:
+  // Resolves every key; a value that does not parse throws naming where it came from.
+  static Settings resolve(const ProjectFile* file, const FlagValues& flags, const Environment& env);
+
+  const SettingValue& get(std::string_view key) const;  // throws on an undeclared key
+  const std::string& str(std::string_view key) const { return get(key).value; }
+  bool boolean(std::string_view key) const;
+  long integer(std::string_view key) const;
+  std::uint64_t size(std::string_view key) const;
+  Arch arch() const;
+  const std::map<std::string, SettingValue, std::less<>>& all() const { return m_values; }
+
+private:
+  std::map<std::string, SettingValue, std::less<>> m_values;
+};
+
+}  // namespace osbuild::config

@@ -1,0 +1,44 @@
+#pragma once
+// The action graph of one variant for one arch: fetch each source, build each package, make the
+// image, publish it. `osbuild plan` prints it; the stages execute it.
+#include <string>
+#include <vector>
+
+#include "osbuild/config/model.h"
+#include "osbuild/graph/package_graph.h"
+#include "osbuild/util/json.h"
+
+namespace osbuild::graph {
+
+enum class ActionKind { fetch, build, image, repo };
+std::string_view action_kind_name(ActionKind kind);
+
+struct Action {
+  ActionKind kind;
+  std::string name;              // "zlib", "zlib_1.3.orig.tar.gz", "dev"
+  std::string detail;            // a short human description: version, URL, format
+  std::string key;               // action_key(kind, inputs)
+  std::vector<std::size_t> deps; // indices of actions that must finish first
+  Json inputs;                   // what the key hashes, for --json and --explain
+};
+
+struct Plan {
+  std::string variant;
+  Arch arch = Arch::x86_64;
+  std::vector<Action> actions;  // dependencies before dependents
+};
+
+struct PlanRequest {
+  std::string variant;
+  Arch arch = Arch::x86_64;
+  // The target platform's identity as the toolchain stage resolves it (compiler, version, rules);
+  // it enters every build key.
+  Json toolchain = Json::object();
+};
+
+Plan make_plan(const config::Project& project, const PackageGraph& graph, const PlanRequest& req);
+
+std::string format_plan(const Plan& plan);
+Json plan_to_json(const Plan& plan);
+
+}  // namespace osbuild::graph

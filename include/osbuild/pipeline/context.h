@@ -1,0 +1,41 @@
+#pragma once
+// What every command works in: the loaded project, the resolved settings and how to report.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "osbuild/config/model.h"
+#include "osbuild/config/settings.h"
+
+namespace osbuild {
+
+enum class OutputMode { human, json };
+enum class Verbosity { quiet, normal, verbose };
+
+// The options every command accepts, as given on the command line.
+struct GlobalOptions {
+  std::string project_dir;  // -C/--project-path; empty: search upward from the current folder
+  config::FlagValues flags;  // settings given as flags, by setting key
+  OutputMode output = OutputMode::human;
+  Verbosity verbosity = Verbosity::normal;
+  std::string color = "auto";  // auto | always | never
+};
+
+struct Context {
+  config::Project project;
+  config::Settings settings;
+  GlobalOptions options;
+
+  const std::filesystem::path& root() const { return project.root; }
+  std::filesystem::path build_dir() const { return project.root / "build"; }
+  std::filesystem::path cache_dir() const { return settings.str("cache.dir"); }
+  bool json() const { return options.output == OutputMode::json; }
+};
+
+// Finds and loads the project, then resolves settings against it.
+Context open_context(const GlobalOptions& options);
+// Settings alone, for commands that can run outside a project (`config show` prints what it can).
+config::Settings resolve_settings(const GlobalOptions& options, const config::ProjectFile* file);
+
+}  // namespace osbuild

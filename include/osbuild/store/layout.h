@@ -1,0 +1,75 @@
+#pragma once
+// Where the store keeps things and how an entry on disk is checked (docs/cache.md):
+//   <root>/cas/<d[0:2]>/<d>   a blob, named by the sha256 of its bytes
+//   <root>/ac/<k[0:2]>/<k>    an action result, named by its action key (a sha256)
+//   <root>/lock               taken by `cache gc` and `cache verify`
+// Temporary files (`*.tmp.XXXXXX`) sit in cas/, ac/ and their shard folders while being written.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "osbuild/util/json.h"
+
+namespace osbuild::store {
+
+namespace fs = std::filesystem;
+
+enum class Area { cas, ac };
+std::string_view area_name(Area area);
+
+// A sha256 digest or action key as the store names entries: 64 lowercase hex digits.
+bool is_entry_name(std::string_view name);
+// Throws an Error naming `what` ("digest", "action key") when `name` is not an entry name.
+void require_entry_name(std::string_view name, std::string_view what);
+fs::path entry_path(const fs::path& root, Area area, std::string_view name);
+
+// One file as a scan saw it; `dev` and `ino` tell whether the name still holds the same file.
+struct FileInfo {
+  fs::path path;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+struct Entry {
+  Area area = Area::cas;
+  std::string name;
+  FileInfo file;
+};
+
+struct Scan {
+  std::vector<Entry> entries;
+  std::vector<FileInfo> temp_files;
+};
+
+// Lists every entry and temporary file. Anything else in the folders is ignored; files that
+// vanish while the scan runs (another process removed them) are skipped.
+Scan scan(const fs::path& root);
+
+// The state of one entry after re-hashing it.
+enum class Verdict { valid, corrupt, missing };
+struct Checked {
+  Verdict verdict = Verdict::missing;
+  std::string problem;  // for corrupt: "content hashes to <actual>"
+  FileInfo file;        // the file that was checked
+  Json body;            // for a valid action result: the result
+};
+
+Checked check_blob(const fs::path& path, std::string_view digest);
+Checked check_action(const fs::path& path);
+
+// An action result on disk: `{"body":<result>,"sha256":"<sha256 of canonical_json(result)>"}`.
+std::string encode_action(const Json& result);
+
+// Removes `file.path` if it still names the file described (a concurrent put may have replaced a
+// corrupt entry with a good one since). Returns an error text, or empty when removed or gone.
+std::string remove_if_unchanged(const FileInfo& file);
+// Marks an entry as just used, for least-recently-used eviction; a read-only store is left as is.
+void touch(const fs::path& path);
+
+}  // namespace osbuild::store

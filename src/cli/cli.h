@@ -1,0 +1,31 @@
+#pragma once
+// Shared by main.cpp and the subcommand files: each file registers one subcommand.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "osbuild/pipeline/context.h"
+
+namespace osbuild::cli {
+
+struct CliState {
+  GlobalOptions options;
+  std::function<int()> action;  // set by the subcommand that was parsed
+};
+
+struct Command {
+  const char* name;
+  const char* help;
+  void (*setup)(CLI::App& sub, CliState& state);
+};
+
+// Every subcommand, in the order `osbuild --help` lists them (commands.cpp).
+const std::vector<Command>& commands();
+
+// One setup function per subcommand file.
+void setup_config(CLI::App& sub, CliState& state);
+void setup_plan(CLI::App& sub, CliState& state);
+void setup_cache(CLI::App& sub, CliState& state);
+
+}  // namespace osbuild::cli

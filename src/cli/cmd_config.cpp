@@ -1,0 +1,60 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "cli.h"
+#include "osbuild/config/load.h"
+
+namespace osbuild::cli {
+
+namespace {
+
+// `config show` works outside a project too: it then prints what flags, environment and
+// built-in defaults give. Inside one, a project that does not load is an error.
+std::optional<Context> try_open(const GlobalOptions& options) {
+  auto start = options.project_dir.empty() ? std::filesystem::current_path()
+                                           : std::filesystem::path(options.project_dir);
+  for (auto dir = std::filesystem::absolute(start); ; dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "osbuild.toml")) {
+      return open_context(options);
+    }
+    if (dir == dir.parent_path()) {
+      return std::nullopt;
+    }
+  }
+}
+
+int show(const CliState& state) {
+  auto ctx = try_open(state.options);
+  auto settings = ctx ? ctx->settings : resolve_settings(state.options, nullptr);
+  if (state.options.output == OutputMode::json) {
+    Json out = Json::object();
+    for (const auto& [key, value] : settings.all()) {
+      out[key] = {{"value", value.value},
+                  {"origin", config::origin_name(value.origin)},
+                  {"source", value.source}};
+    }
+    Json doc = {{"project", ctx ? ctx->root().string() : ""}, {"settings", out}};
+    std::printf("%s\n", doc.dump(2).c_str());
+    return 0;
+  }
+  std::printf("# project: %s\n", ctx ? ctx->root().c_str() : "(none: not inside a project)");
+  for (const auto& [key, value] : settings.all()) {
+    std::string origin = std::string(config::origin_name(value.origin));
+    if (value.origin != config::Origin::builtin) {
+      origin += " " + value.source;
+    }
+    std::printf("%-32s = %-28s (%s)\n", key.c_str(),
+                value.value.empty() ? "\"\"" : value.value.c_str(), origin.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void setup_config(CLI::App& sub, CliState& state) {
+  sub.require_subcommand(1);
+  auto* show_cmd = sub.add_subcommand("show", "print every setting, its value and its origin");
+  show_cmd->callback([&state] { state.action = [&state] { return show(state); }; });
+}
+
+}  // namespace osbuild::cli

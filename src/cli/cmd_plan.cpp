@@ -1,0 +1,33 @@
+#include <cstdio>
+
+#include "cli.h"
+#include "osbuild/graph/plan.h"
+
+namespace osbuild::cli {
+
+void setup_plan(CLI::App& sub, CliState& state) {
+  auto variant = std::make_shared<std::string>();
+  sub.add_option("variant", *variant, "the variant (default: BUILDSYS_VARIANT)");
+  sub.callback([&state, variant] {
+    state.action = [&state, variant] {
+      auto ctx = open_context(state.options);
+      std::string name = variant->empty() ? ctx.settings.str("variant") : *variant;
+      if (name.empty()) {
+        throw UsageError("plan needs a variant", "run `osbuild plan <variant>`, e.g. `osbuild plan " +
+                                                     (ctx.project.variants.empty()
+                                                          ? std::string("dev")
+                                                          : ctx.project.variants.begin()->first) +
+                                                     "`");
+      }
+      auto graph = graph::PackageGraph::build(ctx.project);
+      graph::PlanRequest req{name, ctx.settings.arch(), Json::object()};
+      auto plan = graph::make_plan(ctx.project, graph, req);
+      std::string text = ctx.json() ? graph::plan_to_json(plan).dump(2) + "\n"
+                                    : graph::format_plan(plan);
+      std::fputs(text.c_str(), stdout);
+      return 0;
+    };
+  });
+}
+
+}  // namespace osbuild::cli

@@ -1,0 +1,14 @@
+#include "cli.h"
+
+namespace osbuild::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},
+      {"config", "show every setting with its value and where it came from", setup_config},
+      {"cache", "inspect, verify and trim the local content store", setup_cache},
+  };
+  return list;
+}
+
+}  // namespace osbuild::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Value checks shared by several file kinds: identifiers, URLs, digests, file names, durations.
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/toml_reader.h"
+
+namespace osbuild::config::detail {
+
+enum class IdentifierKind {
+  package,  // [A-Za-z0-9_.+-]
+  name,     // [A-Za-z0-9_-]: kits, variants, vendors, the OS name
+};
+// Empty when `text` is a valid identifier, else what is wrong with it.
+std::string identifier_problem(std::string_view text, IdentifierKind kind);
+// Throws at `at` unless `text` is a valid identifier; `what` is "package name", "vendor name", ….
+void check_identifier(std::string_view text, IdentifierKind kind, std::string_view what,
+                      const SourceLocation& at);
+
+// Throws unless `url` has one of `schemes` ("http", "https", "file") and something after it.
+void check_url(std::string_view url, std::initializer_list<std::string_view> schemes,
+               std::string_view key, const SourceLocation& at);
+
+// 128 lowercase hex digits; the message says how many were found.
+void check_sha512(std::string_view text, std::string_view key, const SourceLocation& at);
+
+// A single file name: no '/', not '.' or '..', not empty.
+std::string file_name_problem(std::string_view name);
+
+// A duration ("1 week", "in 2 days", RFC 3339); a typo in the unit gets the nearest unit.
+std::optional<TimeSpec> get_duration(const TableReader& table, std::string_view key);
+
+}  // namespace osbuild::config::detail

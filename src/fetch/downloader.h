@@ -1,0 +1,53 @@
+#pragma once
+// Parallel downloads over libcurl's multi interface: each job tries its candidate URLs in order,
+// retrying transient failures with backoff, resuming partial files with Range, hashing SHA-512
+// while writing. A job whose bytes match its digest is handed to the caller to store.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "osbuild/fetch/retry.h"
+#include "progress.h"
+
+namespace osbuild::fetch {
+
+namespace fs = std::filesystem;
+
+enum class Place { lookaside, upstream };
+
+struct Candidate {
+  std::string url;
+  Place place = Place::lookaside;
+};
+
+struct DownloadJob {
+  std::string name;    // the file name
+  std::string label;   // "hello-1.0.tar.gz (package hello, packages/hello/package.toml:9:1)"
+  std::string sha512;  // expected
+  std::vector<Candidate> candidates;
+  fs::path partial;    // <cache>/tmp/fetch/<sha512>.partial; its record is <partial>.json
+  // Results.
+  bool done = false;
+  std::string from_url;
+  std::uint64_t bytes = 0;
+  std::vector<std::string> failures;  // one line per place that did not give the file
+};
+
+class Downloader {
+public:
+  Downloader(TransferPolicy policy, long parallel, Reporter& reporter);
+  // Runs every job to its end. `store` is called with each job whose partial file matched its
+  // digest; it may throw an Error, which fails that job.
+  void run(std::vector<DownloadJob>& jobs, const std::function<void(DownloadJob&)>& store);
+
+private:
+  TransferPolicy m_policy;
+  long m_parallel;
+  Reporter& m_reporter;
+};
+
+fs::path partial_record_path(const fs::path& partial);
+
+}  // namespace osbuild::fetch
