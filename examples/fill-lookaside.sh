@@ -143,7 +143,7 @@ for entry in "${missing[@]}"; do
   read -r path sha512 dpkg dfile manifest <<<"$entry"
   downloaded="$tmp/$dfile"
   if [[ ! -f $downloaded ]]; then
-    die "Debian's source package '$dpkg' did not provide $dfile (named in $manifest); it provided: $(cd "$tmp" && ls | tr '\n' ' ')"
+    die "Debian's source package '$dpkg' did not provide $dfile (named in $manifest); it provided: $(cd "$tmp" && printf '%s ' *)"
   fi
   actual=$(sha512_of "$downloaded")
   if [[ $actual != "$sha512" ]]; then

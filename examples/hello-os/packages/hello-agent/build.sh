@@ -1,5 +1,7 @@
 #!/bin/sh
 set -eu
+# CC, CFLAGS and LDFLAGS may hold several words: they are split on purpose.
+# shellcheck disable=SC2086
 
 $CC ${CFLAGS:-} -Wall -Wextra -I"$OSBUILD_SYSROOT/usr/include" \
   -o hello-agent "$OSBUILD_SOURCES/hello-agent/hello-agent.c" \

@@ -5,7 +5,7 @@ set -eu
 : "${OSBUILD_OS_NAME:?not set: package.toml must say uses-release-version = true}"
 : "${OSBUILD_RELEASE_VERSION:?not set: package.toml must say uses-release-version = true}"
 
-id=$(printf '%s' "$OSBUILD_OS_NAME" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9._-' '-')
+id=$(printf '%s' "$OSBUILD_OS_NAME" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9._-' '-')
 mkdir -p "$OSBUILD_DESTDIR/usr/lib" "$OSBUILD_DESTDIR/etc"
 cat >"$OSBUILD_DESTDIR/usr/lib/os-release" <<OSRELEASE
 NAME="$OSBUILD_OS_NAME"

@@ -57,7 +57,7 @@ static int cmdline_has(const char *word) {
 }
 
 int main(int argc, char **argv) {
-  char name[256];
+  char name[512];
   if (argc >= 2 && strcmp(argv[1], "--check") == 0) {
     const char *root = argc >= 3 ? argv[2] : getenv("INIT_ROOT");
     if (!root || !*root) root = "/";

@@ -3,7 +3,7 @@
 # remove it going back. Called as Bottlerocket's migrator calls a migration:
 #   migrate_v1.3.0_example-setting (--forward | --backward) --source-datastore DIR --target-datastore DIR
 set -eu
-direction= source= target=
+direction='' source='' target=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --forward|--backward) direction=$1 ;;
@@ -13,7 +13,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$direction" ] && [ -d "$source" ] && [ -n "$target" ] || { echo "usage: $0 --forward|--backward --source-datastore DIR --target-datastore DIR" >&2; exit 2; }
+if [ -z "$direction" ] || [ ! -d "$source" ] || [ -z "$target" ]; then
+  echo "usage: $0 --forward|--backward --source-datastore DIR --target-datastore DIR" >&2
+  exit 2
+fi
 mkdir -p "$target"
 cp -a "$source/." "$target/"
 key="$target/settings/example/setting"

@@ -3,7 +3,7 @@
 # Called as Bottlerocket's migrator calls a migration:
 #   migrate_v1.4.0_agent-config (--forward | --backward) --source-datastore DIR --target-datastore DIR
 set -eu
-direction= source= target=
+direction='' source='' target=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --forward|--backward) direction=$1 ;;
@@ -13,7 +13,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$direction" ] && [ -d "$source" ] && [ -n "$target" ] || { echo "usage: $0 --forward|--backward --source-datastore DIR --target-datastore DIR" >&2; exit 2; }
+if [ -z "$direction" ] || [ ! -d "$source" ] || [ -z "$target" ]; then
+  echo "usage: $0 --forward|--backward --source-datastore DIR --target-datastore DIR" >&2
+  exit 2
+fi
 mkdir -p "$target"
 cp -a "$source/." "$target/"
 old="$target/settings/agent/level" new="$target/settings/hello-agent/log-level"

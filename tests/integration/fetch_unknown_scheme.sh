@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# An unknown scheme is refused in an upstream URL and in a lookaside entry.
+source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+sha=$(make_source a.tar 100)
+write_project ''
+add_package a a.tar "$sha" "ftp://ftp.example.org/a.tar" "force-upstream = true"
+run_fetch
+expect_fail
+expect_err "unsupported URL scheme 'ftp' in 'ftp://ftp.example.org/a.tar': use http://, https:// or file://"
+
+add_package a a.tar "$sha" "https://a.invalid/a.tar"
+OSBUILD_LOOKASIDE="gopher://cache.example.org" run_fetch
+expect_fail
+expect_err "osbuild: error: sources.lookaside from OSBUILD_LOOKASIDE: unsupported URL scheme 'gopher' in 'gopher://cache.example.org': use http://, https:// or file://"
+expect_store_sound
+echo ok

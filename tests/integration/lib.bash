@@ -1,0 +1,45 @@
+# Shared helpers for integration tests: source it first. Every test runs in its own temporary
+# folder, removed on exit; `run` captures output and status of one osbuild call.
+set -u
+: "${OSBUILD:?set OSBUILD to the osbuild binary}"
+: "${OSBUILD_SOURCE_DIR:?set OSBUILD_SOURCE_DIR to the source tree}"
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-test.XXXXXX")
+export HOME="$TEST_TMP/home" OSBUILD_CACHE_DIR="$TEST_TMP/cache" NO_COLOR=1
+mkdir -p "$HOME"
+unset BUILDSYS_ARCH OSBUILD_ARCH BUILDSYS_VARIANT BUILDSYS_JOBS OSBUILD_JOBS
+_cleanups=()
+cleanup() {
+  local c
+  for c in "${_cleanups[@]}"; do eval "$c" || true; done
+  rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+on_exit() { _cleanups+=("$1"); }
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+finish() {
+  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+  echo "ok"; exit 0
+}
+skip() { echo "SKIP: $*"; exit 125; }
+
+# run ARGS...: runs osbuild, leaving its combined output in $out and exit code in $status.
+run() {
+  out=$("$OSBUILD" "$@" 2>&1)
+  status=$?
+}
+expect_status() { [ "$status" = "$1" ] || fail "expected exit $1, got $status from: $out"; }
+expect_contains() {
+  case "$out" in *"$1"*) ;; *) fail "expected output to contain [$1], got: $out" ;; esac
+}
+expect_not_contains() {
+  case "$out" in *"$1"*) fail "expected output not to contain [$1], got: $out" ;; esac
+}
+expect_eq() { [ "$1" = "$2" ] || fail "expected [$2], got [$1]${3:+ ($3)}"; }
+
+# copy_example NAME: a private copy of examples/NAME in $TEST_TMP/NAME.
+copy_example() {
+  cp -a "$OSBUILD_SOURCE_DIR/examples/$1" "$TEST_TMP/$1"
+  rm -rf "$TEST_TMP/$1/build"
+}
