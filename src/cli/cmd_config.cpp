@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "osbuild/config/load.h"
+#include "osbuild/util/json.h"
 
 namespace osbuild::cli {
 

@@ -1,6 +1,6 @@
 // osbuild: parse, dispatch, map errors to exit codes. Everything else lives in the core library.
 #include <cstdio>
-#include <iostream>
+#include <optional>
 
 #include "cli.h"
 #include "osbuild/util/log.h"
@@ -32,6 +32,13 @@ void add_global_options(CLI::App& app, cli::CliState& state) {
   app.add_option("--color", o.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
+std::string to_lower_first(std::string text) {
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
 int unknown_command(const std::string& name) {
   std::vector<std::string> names;
   std::string list;
@@ -42,6 +49,33 @@ int unknown_command(const std::string& name) {
   std::fprintf(stderr, "osbuild: error: unknown command '%s'%s\ncommands:\n%s", name.c_str(),
                did_you_mean(name, names).c_str(), list.c_str());
   return static_cast<int>(ExitCode::usage);
+}
+
+// The first word that is neither an option nor an option's value: the command the user typed.
+std::optional<std::string> command_word(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word[0] != '-') {
+      return word;
+    }
+    if (word.find('=') != std::string::npos) {
+      continue;
+    }
+    const CLI::Option* option = app.get_option_no_throw(word);
+    if (option != nullptr && option->get_expected_min() > 0) {
+      ++i;  // skip the option's value
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_command(const std::string& word) {
+  for (const auto& c : cli::commands()) {
+    if (word == c.name) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -56,15 +90,19 @@ int main(int argc, char** argv) {
   for (const auto& command : cli::commands()) {
     command.setup(*app.add_subcommand(command.name, command.help), state);
   }
+  auto word = command_word(app, argc, argv);
+  if (word && !is_command(*word)) {
+    return unknown_command(*word);
+  }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ExtrasError& e) {
-    if (app.get_subcommands().empty() && !app.remaining().empty()) {
-      return unknown_command(app.remaining().front());
-    }
-    std::fprintf(stderr, "osbuild: error: %s\n", e.what());
-    return static_cast<int>(ExitCode::usage);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "osbuild: error: %s\n", to_lower_first(e.what()).c_str());
+    std::fprintf(stderr, "  hint: run `osbuild --help` or `osbuild <command> --help`\n");
+    return static_cast<int>(ExitCode::usage);
+  } catch (const CLI::Error& e) {
     return app.exit(e);
   } catch (const Error& e) {
     std::fprintf(stderr, "osbuild: error: %s\n", e.what());
