@@ -37,6 +37,7 @@ std::string tree_digest(const fs::path& dir, const std::vector<std::string>& exc
     throw Error("cannot read folder " + dir.string() + ": " + ec.message());
   }
   std::sort(entries.begin(), entries.end());
+  const std::size_t prefix_length = dir.generic_string().size() + 1;
   Hasher tree(HashAlgorithm::sha256);
   for (const auto& path : entries) {
     struct stat st {};
@@ -49,7 +50,10 @@ std::string tree_digest(const fs::path& dir, const std::vector<std::string>& exc
     }
     // Only the executable bit matters to a build; other mode bits vary with the umask.
     bool executable = (st.st_mode & S_IXUSR) != 0;
-    std::string line = fs::relative(path, dir).generic_string() + '\0' +
+    // The iterator yields paths that start with `dir`: strip it instead of fs::relative, which
+    // resolves symlinks with a system call per component.
+    std::string relative = path.generic_string().substr(prefix_length);
+    std::string line = relative + '\0' +
                        (executable ? "x" : "-") + '\0' + content + '\n';
     tree.update(line);
   }
