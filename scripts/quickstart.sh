@@ -9,5 +9,6 @@ osbuild=${OSBUILD_BUILD_DIR:-$top/build}/osbuild
 "$top/examples/fill-lookaside.sh"
 cd "$top/examples/hello-os"
 "$osbuild" config show
+"$osbuild" fetch
 "$osbuild" plan dev --arch x86_64
 "$osbuild" plan dev --arch aarch64

@@ -25,6 +25,7 @@ const std::vector<Command>& commands();
 
 // One setup function per subcommand file.
 void setup_config(CLI::App& sub, CliState& state);
+void setup_fetch(CLI::App& sub, CliState& state);
 void setup_plan(CLI::App& sub, CliState& state);
 void setup_cache(CLI::App& sub, CliState& state);
 

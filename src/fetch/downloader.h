@@ -23,26 +23,29 @@ struct Candidate {
 };
 
 struct DownloadJob {
-  std::string name;    // the file name
-  std::string label;   // "hello-1.0.tar.gz (package hello, packages/hello/package.toml:9:1)"
-  std::string sha512;  // expected
+  std::string name;      // the file name
+  std::string label;     // "hello-1.0.tar.gz (package hello, packages/hello/package.toml:9:1)"
+  std::string sha512;    // expected
+  std::string upstream;  // the upstream URL, for messages
   std::vector<Candidate> candidates;
-  fs::path partial;    // <cache>/tmp/fetch/<sha512>.partial; its record is <partial>.json
+  fs::path partial;  // <cache>/tmp/fetch/<sha512>.partial; its record is <partial>.json
   // Results.
   bool done = false;
   std::string from_url;
   std::uint64_t bytes = 0;
   std::vector<std::string> failures;  // one line per place that did not give the file
+  bool only_missing = true;           // every place tried said "not here"
+  bool disk_failed = false;           // the local disk failed (full, read-only)
 };
 
 class Downloader {
-public:
+ public:
   Downloader(TransferPolicy policy, long parallel, Reporter& reporter);
   // Runs every job to its end. `store` is called with each job whose partial file matched its
   // digest; it may throw an Error, which fails that job.
   void run(std::vector<DownloadJob>& jobs, const std::function<void(DownloadJob&)>& store);
 
-private:
+ private:
   TransferPolicy m_policy;
   long m_parallel;
   Reporter& m_reporter;

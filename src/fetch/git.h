@@ -20,7 +20,7 @@ fs::path git_mirror_path(const fs::path& git_root, const std::string& url);
 // Makes sure `rev` is in the mirror (fetching from `url` only when it is not) and writes its tree
 // to `tar_path`: entries sorted by path, mtime `mtime`, owner root, modes 0644/0755, symlinks
 // kept, submodules left out. Throws an Error naming the URL and rev.
-GitExport export_git_tree(const fs::path& git_root, const std::string& url,
-                          const std::string& rev, const fs::path& tar_path, std::int64_t mtime);
+GitExport export_git_tree(const fs::path& git_root, const std::string& url, const std::string& rev,
+                          const fs::path& tar_path, std::int64_t mtime);
 
 }  // namespace osbuild::fetch

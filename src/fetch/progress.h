@@ -8,7 +8,7 @@
 namespace osbuild::fetch {
 
 class Reporter {
-public:
+ public:
   enum class Mode { tty, plain, quiet, json };
   Reporter(Mode mode, bool verbose);
 
@@ -24,7 +24,7 @@ public:
   void tick();
   void summary(std::size_t fetched, std::size_t present, std::size_t failed);
 
-private:
+ private:
   void line(const std::string& text);
   void clear_status();
   void draw_status();

@@ -22,8 +22,8 @@ long env_number(const config::Environment& env, std::string_view name, long fall
   long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min) {
-    throw UsageError(std::string(name) + "='" + it->second + "' is not a whole number of at least " +
-                         std::to_string(min),
+    throw UsageError(std::string(name) + "='" + it->second +
+                         "' is not a whole number of at least " + std::to_string(min),
                      "fix or unset " + std::string(name));
   }
   return value;
@@ -86,11 +86,16 @@ Outcome classify(int curl_code, long http_status) {
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::missing: return "missing";
-    case Outcome::permanent: return "permanent";
-    case Outcome::transient: return "transient";
-    case Outcome::fatal: return "fatal";
+    case Outcome::ok:
+      return "ok";
+    case Outcome::missing:
+      return "missing";
+    case Outcome::permanent:
+      return "permanent";
+    case Outcome::transient:
+      return "transient";
+    case Outcome::fatal:
+      return "fatal";
   }
   return "permanent";
 }

@@ -15,7 +15,8 @@ std::optional<FileStamp> FileStamp::of(const std::filesystem::path& path) {
   }
   FileStamp stamp;
   stamp.size = static_cast<std::uint64_t>(st.st_size);
-  stamp.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  stamp.mtime_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   stamp.inode = static_cast<std::uint64_t>(st.st_ino);
   return stamp;
 }

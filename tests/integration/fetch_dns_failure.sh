@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A host that does not resolve, and a port where nobody listens. The DNS case runs in a network
 # namespace of its own (only a loopback that is down), so no query can leave the machine.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 sha=$(make_source a.tar 100)
 write_project ''
 if unshare -n true 2>/dev/null; then

@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # A connection closed halfway is retried with Range; closed every time it fails naming the attempt.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server '{"*": {"mode": "close-early", "times": 1}}'
-sha=$(make_source a.tar 200000)
-put_lookaside "$SERVED" a.tar
-write_project "\"$BASE\""
-add_package a a.tar "$sha" "https://a.invalid/a.tar"
+serve_one a.tar 200000
 run_fetch
 expect_ok
-expect_err "fetch: $BASE/a.tar/$sha/a.tar: transfer closed with 100000 bytes remaining to read (attempt 1 of 3); retrying in"
+expect_err "fetch: $URL: transfer closed with 100000 bytes remaining to read (attempt 1 of 3); retrying in"
 grep -q "range=bytes=100000-" "$SERVER_LOG" || fail "the retry did not resume"
 expect_stored a.tar
 expect_store_sound

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # A body that stops halfway times out; the retry resumes with a Range request and finishes.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server '{"*": {"mode": "hang-body", "hang": 30, "times": 1}}'
-sha=$(make_source a.tar 200000)
-put_lookaside "$SERVED" a.tar
-write_project "\"$BASE\""
-add_package a a.tar "$sha" "https://a.invalid/a.tar"
+serve_one a.tar 200000
 run_fetch
 expect_ok
 expect_err "Operation too slow. Less than 1024 bytes/sec transferred the last 2 seconds (attempt 1 of 3); retrying in"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # An http:// lookaside cache, tried after a folder that does not have the file.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server
 sha=$(make_source zlib-1.3.1.tar.gz 300000)
 put_lookaside "$SERVED/cache" zlib-1.3.1.tar.gz

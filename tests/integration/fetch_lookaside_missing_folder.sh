@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A lookaside folder that does not exist is a configuration mistake, said before any download.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 sha=$(make_source a.tar 100)
 write_project '"../no-such-lookaside"'
 add_package a a.tar "$sha" "https://a.invalid/a.tar"

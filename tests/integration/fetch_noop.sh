@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A second fetch with everything present makes no request and hashes nothing; --verify re-hashes
 # but still makes no request.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server
 write_project "\"$BASE\""
 for n in 1 2 3; do

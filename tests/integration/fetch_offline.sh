@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --offline touches no network: it lists every missing source and the command that fetches it.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server
 write_project "\"$BASE\""
 sha1=$(make_source one.tar 1000)

@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
 # kill -9 in the middle of a download; the next run resumes with a Range request and finishes.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server '{"*": {"mode": "drip", "chunk": 65536, "interval": 0.05}}'
-sha=$(make_source big.tar 4000000)
-put_lookaside "$SERVED" big.tar
-write_project "\"$BASE\""
-add_package big big.tar "$sha" "https://a.invalid/big.tar"
-partial=$OSBUILD_CACHE_DIR/tmp/fetch/${sha:0:64}.partial
+serve_one big.tar 4000000
+partial=$OSBUILD_CACHE_DIR/tmp/fetch/${SHA:0:64}.partial
 (cd "$PROJECT" && exec "$OSBUILD" fetch) >"$WORK/out1" 2>&1 &
 pid=$!
 for i in $(seq 1 200); do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upstream only with fallback on (a cache miss is information, not an error) or force-upstream.
-source "$OSBUILD_TESTS/tools/fetch_lib.sh"
+source "${OSBUILD_TESTS:?set OSBUILD_TESTS}/tools/fetch_lib.sh" || exit 1
 start_server
 sha=$(make_source tool-2.0.tar.xz 5000)
 mkdir -p "$SERVED/upstream" "$SERVED/cache"

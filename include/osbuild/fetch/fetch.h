@@ -23,10 +23,10 @@ struct FetchOptions {
 };
 
 struct FetchSummary {
-  std::size_t present = 0;     // already in the store
-  std::size_t fetched = 0;     // brought in by this run
-  std::uint64_t bytes = 0;     // bytes transferred by this run
-  std::size_t rehashed = 0;    // present sources whose content was hashed again
+  std::size_t present = 0;   // already in the store
+  std::size_t fetched = 0;   // brought in by this run
+  std::uint64_t bytes = 0;   // bytes transferred by this run
+  std::size_t rehashed = 0;  // present sources whose content was hashed again
 };
 
 // Runs the stage; throws an Error listing every source that could not be fetched.

@@ -19,7 +19,7 @@ struct FileStamp {
 };
 
 class StatCache {
-public:
+ public:
   StatCache() = default;
   // Reads the cache file; a missing or unreadable one gives an empty cache.
   explicit StatCache(std::filesystem::path file);
@@ -35,7 +35,7 @@ public:
   // Writes the file atomically when something changed.
   void save();
 
-private:
+ private:
   std::filesystem::path m_file;
   std::map<std::string, FileStamp> m_entries;
   bool m_dirty = false;
