@@ -14,12 +14,21 @@ bool identifier_char(char c, IdentifierKind kind) {
   if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
     return true;
   }
-  return kind == IdentifierKind::package && (c == '.' || c == '+');
+  switch (kind) {
+    case IdentifierKind::package: return c == '.' || c == '+';
+    case IdentifierKind::variant: return c == '.';
+    case IdentifierKind::name: break;
+  }
+  return false;
 }
 
 std::string_view allowed_characters(IdentifierKind kind) {
-  return kind == IdentifierKind::package ? "letters, digits, '_', '.', '+' and '-'"
-                                         : "letters, digits, '_' and '-'";
+  switch (kind) {
+    case IdentifierKind::package: return "letters, digits, '_', '.', '+' and '-'";
+    case IdentifierKind::variant: return "letters, digits, '_', '.' and '-'";
+    case IdentifierKind::name: break;
+  }
+  return "letters, digits, '_' and '-'";
 }
 
 }  // namespace
@@ -59,8 +68,7 @@ void check_url(std::string_view url, std::initializer_list<std::string_view> sch
   for (const auto& s : names) {
     prefixes.push_back(s + "://");
   }
-  std::string hint = "write a full URL such as '" + prefixes.back() + "…', starting with " +
-                     join(prefixes, ", ");
+  std::string hint = "write a full " + join_or(prefixes) + " URL";
   auto sep = url.find("://");
   if (sep == std::string_view::npos) {
     fail_at(at,
@@ -71,7 +79,7 @@ void check_url(std::string_view url, std::initializer_list<std::string_view> sch
   if (std::find(names.begin(), names.end(), scheme) == names.end()) {
     fail_at(at,
             "unsupported URL scheme '" + scheme + "' for '" + std::string(key) + "': expected " +
-                join(names, ", "),
+                join_or(names),
             hint);
   }
   if (url.size() == sep + 3) {
@@ -114,12 +122,43 @@ std::string file_name_problem(std::string_view name) {
   return {};
 }
 
+std::string relative_path_problem(std::string_view path) {
+  if (path.empty()) {
+    return "it is empty";
+  }
+  if (path.front() == '/') {
+    return "it is an absolute path";
+  }
+  for (const auto& part : split(path, '/')) {
+    if (part == "..") {
+      return "it leaves the package folder through '..'";
+    }
+  }
+  return {};
+}
+
+std::optional<Version> get_version(const TableReader& table, std::string_view key) {
+  auto text = table.get_string(key);
+  if (!text) {
+    return std::nullopt;
+  }
+  auto version = parse_version(*text);
+  if (!version) {
+    // "v1.4.0" is how tags and image names spell versions; the files do not.
+    bool tag = text->size() > 1 && (*text)[0] == 'v' && parse_version(text->substr(1));
+    table.fail(key,
+               "invalid version '" + *text + "' for '" + std::string(key) +
+                   "': expected a semantic version major.minor.patch such as '1.4.0'",
+               tag ? "drop the leading 'v': " + std::string(key) + " = \"" + text->substr(1) + "\""
+                   : table.example_hint(key));
+  }
+  return version.value();
+}
+
 namespace {
 
 // "30 minuts" → "30 minutes": the nearest unit, for the hint.
 std::string corrected_duration(std::string_view text) {
-  static const std::vector<std::string> units = {"minute", "minutes", "hour", "hours",
-                                                 "day",    "days",    "week", "weeks"};
   std::vector<std::string> words;
   for (auto& w : split(trim(text), ' ')) {
     if (!w.empty()) {
@@ -128,6 +167,13 @@ std::string corrected_duration(std::string_view text) {
   }
   if (words.size() < 2 || words.size() > 3) {
     return {};
+  }
+  // Ties go to the first candidate: the plural, unless the count is 1.
+  bool one = words[words.size() - 2] == "1";
+  std::vector<std::string> units;
+  for (std::string unit : {"minute", "hour", "day", "week"}) {
+    units.push_back(one ? unit : unit + "s");
+    units.push_back(one ? unit + "s" : unit);
   }
   auto near = nearest_match(words.back(), units);
   if (!near || *near == words.back()) {

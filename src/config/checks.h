@@ -11,7 +11,8 @@ namespace osbuild::config::detail {
 
 enum class IdentifierKind {
   package,  // [A-Za-z0-9_.+-]
-  name,     // [A-Za-z0-9_-]: kits, variants, vendors, the OS name
+  variant,  // [A-Za-z0-9_.-]: Bottlerocket's variants carry versions, "aws-k8s-1.31"
+  name,     // [A-Za-z0-9_-]: kits, vendors, repositories, the OS name
 };
 // Empty when `text` is a valid identifier, else what is wrong with it.
 std::string identifier_problem(std::string_view text, IdentifierKind kind);
@@ -28,6 +29,12 @@ void check_sha512(std::string_view text, std::string_view key, const SourceLocat
 
 // A single file name: no '/', not '.' or '..', not empty.
 std::string file_name_problem(std::string_view name);
+
+// A path inside the package folder: relative, without '..'.
+std::string relative_path_problem(std::string_view path);
+
+// A semantic version; the error shows the key's example.
+std::optional<Version> get_version(const TableReader& table, std::string_view key);
 
 // A duration ("1 week", "in 2 days", RFC 3339); a typo in the unit gets the nearest unit.
 std::optional<TimeSpec> get_duration(const TableReader& table, std::string_view key);

@@ -54,6 +54,16 @@ std::string_view partition_plan_name(PartitionPlan p) {
 
 namespace {
 
+// A project may hold hundreds of packages; a hint lists a screenful at most.
+std::string list_some(const std::vector<std::string>& names) {
+  constexpr std::size_t k_most = 12;
+  if (names.size() <= k_most) {
+    return join(names, ", ");
+  }
+  std::vector<std::string> some(names.begin(), names.begin() + k_most);
+  return join(some, ", ") + ", … (" + std::to_string(names.size()) + " in all)";
+}
+
 // One lookup for packages, variants and kits: the error names the folder they live in and
 // suggests the nearest existing name, since a typo on the command line is the usual cause.
 template <typename T>
@@ -71,7 +81,7 @@ const T& find_named(const std::map<std::string, T>& items, const std::string& na
                          ? "this project has no " + std::string(kind) + "s: add " +
                                std::string(folder) + "/<name>/" + std::string(kind) + ".toml"
                          : std::string(kind) + "s are the folders under " + std::string(folder) +
-                               "/: " + join(names, ", ");
+                               "/: " + list_some(names);
   throw Error("no " + std::string(kind) + " named '" + name + "'" + did_you_mean(name, names),
               hint);
 }

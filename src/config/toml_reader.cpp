@@ -51,18 +51,32 @@ std::string table_path(std::string_view title) {
   return std::string(title);
 }
 
+// Tables and arrays of tables have examples that start with their header ("[package] …",
+// "[[waves]] …"), lists with a value ("[\"libc\"]").
+bool is_section(const KeySpec& key) {
+  std::string_view e = key.example;
+  return e.size() > 1 && e[0] == '[' &&
+         (e[1] == '[' || std::isalpha(static_cast<unsigned char>(e[1])));
+}
+
 }  // namespace
 
 toml::table parse_toml(std::string_view text, const FileRef& file) {
   try {
     return toml::parse(text, std::string_view(file.display.string()));
   } catch (const toml::parse_error& e) {
-    SourceLocation at{file.display, static_cast<int>(e.source().begin.line),
-                      static_cast<int>(e.source().begin.column)};
-    fail_at(at, describe_parse_error(e.description()),
+    fail_at(location(file, e.source()), describe_parse_error(e.description()),
             "fix the syntax at that position; strings need quotes (version = \"1.3.1\") and "
             "each key may appear only once per table");
   }
+}
+
+std::string join_or(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return out;
 }
 
 std::string_view type_description(toml::node_type type) {
@@ -79,6 +93,13 @@ std::string_view type_description(toml::node_type type) {
     case toml::node_type::none: break;
   }
   return "nothing";
+}
+
+void record_locations(std::map<std::string, SourceLocation>& where, const std::string& key,
+                      const StringList& list) {
+  for (std::size_t i = 0; i < list.where.size(); ++i) {
+    where[key + "[" + std::to_string(i) + "]"] = list.where[i];
+  }
 }
 
 // ---- TableReader ---------------------------------------------------------------------------
@@ -99,25 +120,31 @@ void TableReader::check_unknown_keys() const {
     names.emplace_back(k.name);
   }
   for (auto&& [key, value] : m_table) {
-    if (std::find(names.begin(), names.end(), key.str()) != names.end()) {
-      continue;
+    if (std::find(names.begin(), names.end(), key.str()) == names.end()) {
+      fail_unknown(key, value.is_table(), names);
     }
-    auto near = nearest_match(key.str(), names);
-    std::string what;
-    if (value.is_table()) {
-      std::string inner = table_path(m_title);
-      inner += inner.empty() ? "" : ".";
-      what = "unknown table [" + inner + std::string(key.str()) + "]" +
-             (near ? ", did you mean [" + inner + *near + "]?" : "");
-    } else {
-      what = "unknown key '" + std::string(key.str()) + "' " + where_in() + did_you_mean(key.str(), names);
-    }
-    std::string owner = m_title.empty() ? "the top-level keys of " + m_file.display.filename().string()
-                                        : "the keys of " + m_title;
-    fail_at(location(m_file, key.source()), what,
-            near ? "rename it to '" + *near + "' or remove it; " + owner + " are: " + join(names, ", ")
-                 : "remove it; " + owner + " are: " + join(names, ", "));
   }
+}
+
+void TableReader::fail_unknown(const toml::key& key, bool is_table,
+                               const std::vector<std::string>& names) const {
+  std::string prefix = table_path(m_title);
+  prefix += prefix.empty() ? "" : ".";
+  // A table is named by its header, [build.stp]; a key by itself, 'versoin'.
+  auto show = [&](std::string_view name) {
+    return is_table ? "[" + prefix + std::string(name) + "]" : "'" + std::string(name) + "'";
+  };
+  std::string what = is_table ? "unknown table " + show(key.str())
+                              : "unknown key " + show(key.str()) + " " + where_in();
+  auto near = nearest_match(key.str(), names);
+  if (near) {
+    what += ", did you mean " + show(*near) + "?";
+  }
+  std::string list = (m_title.empty() ? "the top-level keys of " + m_file.display.filename().string()
+                                      : "the keys of " + m_title) +
+                     " are: " + join(names, ", ");
+  fail_at(location(m_file, key.source()), what,
+          near ? "rename it to " + show(*near) + " or remove it; " + list : "remove it; " + list);
 }
 
 const KeySpec& TableReader::spec(std::string_view key) const {
@@ -149,6 +176,9 @@ std::string TableReader::example_hint(std::string_view key) const {
   if (k.example.empty()) {
     return {};
   }
+  if (is_section(k)) {
+    return "write it as a section: " + std::string(k.example);
+  }
   return "write it as " + std::string(key) + " = " + std::string(k.example);
 }
 
@@ -161,6 +191,11 @@ void TableReader::fail_missing(std::string_view key) const {
   const KeySpec& k = spec(key);
   std::string place = m_title.empty() ? "at the top of " + m_file.display.filename().string()
                                       : "under " + m_title;
+  if (is_section(k)) {
+    std::string_view header = k.example.substr(0, k.example.find(' '));
+    fail_at(where(), "missing required table " + std::string(header),
+            "add " + std::string(k.example));
+  }
   fail_at(where(), "missing required key '" + std::string(key) + "' " + where_in(),
           "add " + std::string(key) + " = " + std::string(k.example) + " " + place);
 }
@@ -307,13 +342,9 @@ std::vector<const toml::table*> TableReader::get_table_array(std::string_view ke
 
 void fail_enum(const TableReader& table, std::string_view key, const std::string& text,
                const std::vector<std::string>& names) {
-  std::string accepted;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    accepted += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
-  }
   auto near = nearest_match(text, names);
   table.fail(key,
-             "unknown " + std::string(key) + " '" + text + "': expected " + accepted,
+             "unknown " + std::string(key) + " '" + text + "': expected " + join_or(names),
              "write " + std::string(key) + " = \"" + (near ? *near : names.front()) + "\"");
 }
 

@@ -34,11 +34,15 @@ SourceLocation location(const FileRef& file, const toml::source_region& region);
 // Parses TOML text; a syntax error becomes an Error at the position toml++ reports.
 toml::table parse_toml(std::string_view text, const FileRef& file);
 
+// "a, b or c", for lists of accepted values.
+std::string join_or(const std::vector<std::string>& names);
+
 // "a string", "an integer", … for "found …" in messages.
 std::string_view type_description(toml::node_type type);
 
 // A key a table accepts, with a value as a user would write it; the example feeds every hint
-// about that key ("add version = \"1.3.1\" under [package]").
+// about that key ("add version = \"1.3.1\" under [package]"). For a table or an array of tables
+// the example starts with its header: "[package] with name and version".
 struct KeySpec {
   std::string_view name;
   std::string_view example;
@@ -48,6 +52,11 @@ struct StringList {
   std::vector<std::string> values;
   std::vector<SourceLocation> where;  // one per value
 };
+
+// Records where each element of a list was written, as "depends[2]", for messages that point
+// at the very name that is wrong.
+void record_locations(std::map<std::string, SourceLocation>& where, const std::string& key,
+                      const StringList& list);
 
 class TableReader {
 public:
@@ -78,6 +87,7 @@ public:
   [[noreturn]] void fail(std::string_view key, const std::string& what,
                          const std::string& hint = {}) const;
   [[noreturn]] void fail_missing(std::string_view key) const;
+  std::string_view example(std::string_view key) const { return spec(key).example; }
   // "write it as version = \"1.3.1\"", from the key's example.
   std::string example_hint(std::string_view key) const;
 
@@ -87,6 +97,8 @@ private:
   [[noreturn]] void fail_type(std::string_view key, const toml::node& value,
                               std::string_view expected) const;
   void check_unknown_keys() const;
+  [[noreturn]] void fail_unknown(const toml::key& key, bool is_table,
+                                 const std::vector<std::string>& names) const;
   std::string where_in() const;  // "in [package]" or "at the top level"
 
   const toml::table& m_table;

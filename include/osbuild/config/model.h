@@ -114,7 +114,9 @@ struct Package {
   PackageBuild build;
   fs::path dir;       // absolute folder of package.toml
   fs::path manifest;  // absolute path of package.toml
-  std::map<std::string, SourceLocation> where;  // "depends", "requires", … → their location
+  // "name", "version", "depends", "requires", "build.system", … → where they were written; each
+  // list element as "depends[0]", "requires[1]", "build.patches[0]", …
+  std::map<std::string, SourceLocation> where;
 };
 
 // ---- kits/<name>/kit.toml ------------------------------------------------------------------
@@ -124,6 +126,7 @@ struct Kit {
   std::vector<std::string> included_packages;
   fs::path manifest;
   SourceLocation included_where;
+  std::map<std::string, SourceLocation> where;  // "name", "vendor", "included-packages[0]", …
 };
 
 // ---- variants/<name>/variant.toml ----------------------------------------------------------
@@ -151,6 +154,7 @@ struct Variant {
   ImageSettings image;
   fs::path manifest;
   SourceLocation included_where;
+  std::map<std::string, SourceLocation> where;  // "name", "included-packages[0]", …
 };
 
 // ---- Release.toml --------------------------------------------------------------------------
