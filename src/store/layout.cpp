@@ -9,23 +9,33 @@
 #include <optional>
 
 #include "osbuild/util/error.h"
+#include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 
 namespace osbuild::store {
 
 namespace {
 
+std::int64_t nanoseconds(const struct timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
 std::optional<FileInfo> stat_file(const fs::path& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return std::nullopt;
   }
-  return FileInfo{path, static_cast<std::uint64_t>(st.st_size),
-                  static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                  st.st_dev, st.st_ino};
+  return FileInfo{path,
+                  static_cast<std::uint64_t>(st.st_size),
+                  nanoseconds(st.st_mtim),
+                  nanoseconds(st.st_atim),
+                  st.st_dev,
+                  st.st_ino};
 }
 
-bool is_temp_name(std::string_view name) { return name.find(".tmp.") != std::string_view::npos; }
+bool is_temp_name(std::string_view name) {
+  return name.find(".tmp.") != std::string_view::npos;
+}
 
 bool is_shard_name(std::string_view name) {
   return name.size() == 2 && is_lower_hex(name, 2);
@@ -52,15 +62,34 @@ void scan_shard(Area area, const fs::path& dir, Scan& out) {
   }
 }
 
-Checked corrupt(FileInfo file, std::string problem) {
-  return Checked{Verdict::corrupt, std::move(problem), std::move(file), {}};
+// The file as it is after reading it (a read may update its atime), or nullopt when the name no
+// longer holds the file that was read: another process removed or replaced it meanwhile.
+std::optional<FileInfo> same_file_after(const FileInfo& before) {
+  auto after = stat_file(before.path);
+  if (!after || after->dev != before.dev || after->ino != before.ino) {
+    return std::nullopt;
+  }
+  return after;
+}
+
+// What was read is corrupt; if the name holds another file by now (a concurrent put replaced
+// it), there is nothing to report: the next read checks the new one.
+Checked corrupt(std::optional<FileInfo> after, std::string problem) {
+  if (!after) {
+    return Checked{};
+  }
+  return Checked{Verdict::corrupt, std::move(problem), std::move(*after), {}};
 }
 
 }  // namespace
 
-std::string_view area_name(Area area) { return area == Area::cas ? "cas" : "ac"; }
+std::string_view area_name(Area area) {
+  return area == Area::cas ? "cas" : "ac";
+}
 
-bool is_entry_name(std::string_view name) { return is_lower_hex(name, 64); }
+bool is_entry_name(std::string_view name) {
+  return is_lower_hex(name, 64);
+}
 
 void require_entry_name(std::string_view name, std::string_view what) {
   if (!is_entry_name(name)) {
@@ -97,16 +126,17 @@ Checked check_blob(const fs::path& path, std::string_view digest) {
     return Checked{};
   }
   auto actual = hash_file(path, HashAlgorithm::sha256);
+  auto after = same_file_after(*before);
   if (!actual) {
-    if (!stat_file(path)) {
-      return Checked{};  // removed by another process meanwhile
+    if (!after) {
+      return Checked{};
     }
     throw Error(actual.error(), "check the permissions of the cache folder");
   }
-  if (actual.value() != digest) {
-    return corrupt(std::move(*before), "content hashes to " + actual.value());
+  if (actual.value() == digest) {
+    return Checked{Verdict::valid, {}, after ? std::move(*after) : std::move(*before), {}};
   }
-  return Checked{Verdict::valid, {}, std::move(*before), {}};
+  return corrupt(std::move(after), "content hashes to " + actual.value());
 }
 
 // The key names the action, not the content: what is checked is the digest recorded inside.
@@ -116,43 +146,68 @@ Checked check_action(const fs::path& path) {
     return Checked{};
   }
   auto text = read_file(path);
+  auto after = same_file_after(*before);
   if (!text) {
-    if (!stat_file(path)) {
+    if (!after) {
       return Checked{};
     }
     throw Error(text.error(), "check the permissions of the cache folder");
   }
   Json doc = Json::parse(text.value(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("body") ||
-      !doc.contains("sha256") || !doc["sha256"].is_string()) {
-    return corrupt(std::move(*before), "not an action result (expected {\"body\":…,\"sha256\":…})");
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("body") || !doc.contains("sha256") ||
+      !doc["sha256"].is_string()) {
+    return corrupt(std::move(after), "not an action result (expected {\"body\":…,\"sha256\":…})");
   }
   std::string actual = sha256_hex(canonical_json(doc["body"]));
   const auto& recorded = doc["sha256"].get_ref<const std::string&>();
   if (actual != recorded) {
-    return corrupt(std::move(*before), "content hashes to " + actual + ", recorded " + recorded);
+    return corrupt(std::move(after), "content hashes to " + actual + ", recorded " + recorded);
   }
-  return Checked{Verdict::valid, {}, std::move(*before), std::move(doc["body"])};
+  return Checked{
+      Verdict::valid, {}, after ? std::move(*after) : std::move(*before), std::move(doc["body"])};
 }
 
 std::string encode_action(const Json& result) {
   return canonical_json(Json{{"body", result}, {"sha256", sha256_hex(canonical_json(result))}});
 }
 
-std::string remove_if_unchanged(const FileInfo& file) {
+Result<bool> remove_if_unchanged(const FileInfo& file) {
   auto now = stat_file(file.path);
-  if (!now || now->dev != file.dev || now->ino != file.ino) {
-    return {};
+  if (!now || now->dev != file.dev || now->ino != file.ino || now->size != file.size ||
+      now->mtime_ns != file.mtime_ns || now->atime_ns != file.atime_ns) {
+    return false;
   }
-  if (::unlink(file.path.c_str()) != 0 && errno != ENOENT) {
-    return "cannot remove " + file.path.string() + ": " + std::strerror(errno);
+  if (::unlink(file.path.c_str()) != 0) {
+    if (errno == ENOENT) {
+      return false;
+    }
+    return Failure{"cannot remove " + file.path.string() + ": " + std::strerror(errno)};
   }
-  return {};
+  return true;
+}
+
+std::string discard(Area area, std::string_view name, const Checked& checked) {
+  auto removed = remove_if_unchanged(checked.file);
+  std::string what =
+      std::string(area_name(area)) + "/" + std::string(name) + ": " + checked.problem;
+  if (!removed) {
+    return what + ", not removed: " + removed.error();
+  }
+  return what + (removed.value() ? ", removed" : ", replaced meanwhile");
 }
 
 void touch(const fs::path& path) {
-  // Failure is harmless: the entry then simply looks older to gc than it is.
-  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+  // Explicit, so that noatime and relatime mounts make no difference. Failure is harmless: the
+  // entry then looks older to gc than it is.
+  const struct timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};
+  ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+void restore_last_use(const FileInfo& file) {
+  const struct timespec times[2] = {{static_cast<time_t>(file.atime_ns / 1'000'000'000),
+                                     static_cast<long>(file.atime_ns % 1'000'000'000)},
+                                    {0, UTIME_OMIT}};
+  ::utimensat(AT_FDCWD, file.path.c_str(), times, 0);
 }
 
 }  // namespace osbuild::store

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "osbuild/util/error.h"
 #include "osbuild/util/json.h"
 
 namespace osbuild::store {
@@ -28,10 +29,13 @@ void require_entry_name(std::string_view name, std::string_view what);
 fs::path entry_path(const fs::path& root, Area area, std::string_view name);
 
 // One file as a scan saw it; `dev` and `ino` tell whether the name still holds the same file.
+// An entry's last use is its atime, which the store sets on every read; its mtime stays the time
+// it was written, so stat caches keyed on (size, mtime, inode) stay valid across reads.
 struct FileInfo {
   fs::path path;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
+  std::int64_t atime_ns = 0;
   dev_t dev = 0;
   ino_t ino = 0;
 };
@@ -66,10 +70,18 @@ Checked check_action(const fs::path& path);
 // An action result on disk: `{"body":<result>,"sha256":"<sha256 of canonical_json(result)>"}`.
 std::string encode_action(const Json& result);
 
-// Removes `file.path` if it still names the file described (a concurrent put may have replaced a
-// corrupt entry with a good one since). Returns an error text, or empty when removed or gone.
-std::string remove_if_unchanged(const FileInfo& file);
-// Marks an entry as just used, for least-recently-used eviction; a read-only store is left as is.
+// Removes `file.path` if it still names the file described, unmodified and unused since: a
+// concurrent put may have replaced a corrupt entry with a good one, a concurrent build may have
+// just used an entry that gc picked. True when removed, false when it changed or vanished.
+Result<bool> remove_if_unchanged(const FileInfo& file);
+// Removes a corrupt entry as above and says what happened, in the words the store reports:
+// "cas/<digest>: content hashes to <actual>, removed".
+std::string discard(Area area, std::string_view name, const Checked& checked);
+// Marks an entry as just used (its atime), for least-recently-used eviction; a read-only store is
+// left as is.
 void touch(const fs::path& path);
+// Puts back the last use a scan saw: reading an entry to check it is not a use, yet relatime
+// mounts may count it as one.
+void restore_last_use(const FileInfo& file);
 
 }  // namespace osbuild::store

@@ -31,7 +31,7 @@ struct StoreStats {
 
 struct VerifyReport {
   std::uint64_t checked = 0;
-  std::vector<std::string> removed;  // "cas/<digest>: content hashes to <actual>", …
+  std::vector<std::string> removed;  // "cas/<digest>: content hashes to <actual>, removed", …
 };
 
 struct GcReport {
@@ -42,7 +42,7 @@ struct GcReport {
 };
 
 class Store {
-public:
+ public:
   // Nothing is created until the first put. `durability` applies to every write: durable fsyncs
   // each entry and its folder before the put returns.
   explicit Store(fs::path root, Durability durability = Durability::durable);
@@ -51,8 +51,12 @@ public:
 
   // Copies a file into the CAS, hashing while copying; returns its sha256. When `expected` is
   // given and differs, nothing is stored and an Error names both digests. A blob already present
-  // is not written again.
+  // is never rewritten, only marked as used.
   std::string put_file(const fs::path& source, const std::optional<std::string>& expected = {});
+  // Moves a file its owner no longer needs into the CAS: hashed in one read, then linked into
+  // place and its own name removed, so nothing is copied (from another file system it is copied).
+  // On a mismatch with `expected` the file is left where it is.
+  std::string adopt_file(const fs::path& file, const std::optional<std::string>& expected = {});
   std::string put_bytes(std::string_view data);
   // Whether an entry by that name exists; not verified (get_blob verifies).
   bool has_blob(const std::string& digest) const;
@@ -78,10 +82,11 @@ public:
   // Receives corrupt entries found on read and "waiting for the cache lock held by pid N (…)".
   void set_warning_handler(std::function<void(const std::string&)> handler);
 
-private:
-  void install_blob(AtomicFile& temp, const std::string& digest, std::uint64_t size);
+ private:
+  void install_blob(const fs::path& file, int fd, const std::string& digest, std::uint64_t size);
   bool present_with_size(const fs::path& path, std::uint64_t size) const;
   fs::path make_shard(const fs::path& entry) const;
+  fs::path incoming_path() const;
   FileLock lock();
   void warn(const std::string& message) const;
 
