@@ -14,16 +14,8 @@ namespace {
 // The cache works outside a project too: settings then come from flags, environment and
 // built-in defaults. Inside one, a project that does not load is an error, as for `config show`.
 config::Settings cache_settings(const GlobalOptions& options) {
-  auto start = options.project_dir.empty() ? std::filesystem::current_path()
-                                           : std::filesystem::path(options.project_dir);
-  for (auto dir = std::filesystem::absolute(start);; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "osbuild.toml")) {
-      return open_context(options).settings;
-    }
-    if (dir == dir.parent_path()) {
-      return resolve_settings(options, nullptr);
-    }
-  }
+  auto ctx = open_context_if_inside(options);
+  return ctx ? std::move(ctx->settings) : resolve_settings(options, nullptr);
 }
 
 bool json(const CliState& state) {

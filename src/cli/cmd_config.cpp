@@ -9,23 +9,9 @@ namespace osbuild::cli {
 
 namespace {
 
-// `config show` works outside a project too: it then prints what flags, environment and
-// built-in defaults give. Inside one, a project that does not load is an error.
-std::optional<Context> try_open(const GlobalOptions& options) {
-  auto start = options.project_dir.empty() ? std::filesystem::current_path()
-                                           : std::filesystem::path(options.project_dir);
-  for (auto dir = std::filesystem::absolute(start); ; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "osbuild.toml")) {
-      return open_context(options);
-    }
-    if (dir == dir.parent_path()) {
-      return std::nullopt;
-    }
-  }
-}
-
 int show(const CliState& state) {
-  auto ctx = try_open(state.options);
+  // Outside a project it prints what flags, environment and built-in defaults give.
+  auto ctx = open_context_if_inside(state.options);
   auto settings = ctx ? ctx->settings : resolve_settings(state.options, nullptr);
   if (state.options.output == OutputMode::json) {
     Json out = Json::object();

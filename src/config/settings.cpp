@@ -149,7 +149,7 @@ std::string normalise(const SettingDef& def, const SettingValue& v) {
       return v.value;
     }
     case SettingType::path:
-      return expand_home(v.value).string();
+      return expand_home(v.value).string();  // relative ones from osbuild.toml: see resolve()
     case SettingType::string:
     case SettingType::list:
       return v.value;
@@ -184,6 +184,12 @@ Settings Settings::resolve(const ProjectFile* file, const FlagValues& flags,
     }
     if (!value->value.empty()) {
       value->value = normalise(def, *value);
+    }
+    // A relative path written in osbuild.toml means a path inside the project, wherever osbuild
+    // was started from.
+    if (def.type == SettingType::path && value->origin == Origin::file &&
+        std::filesystem::path(value->value).is_relative()) {
+      value->value = (file->path.parent_path() / value->value).lexically_normal().string();
     }
     s.m_values.emplace(std::string(def.key), std::move(*value));
   }

@@ -8,10 +8,28 @@ config::Settings resolve_settings(const GlobalOptions& options, const config::Pr
   return config::Settings::resolve(file, options.flags, config::current_environment());
 }
 
+namespace {
+
+std::filesystem::path start_folder(const GlobalOptions& options) {
+  return options.project_dir.empty() ? std::filesystem::current_path()
+                                     : std::filesystem::path(options.project_dir);
+}
+
+}  // namespace
+
+std::optional<Context> open_context_if_inside(const GlobalOptions& options) {
+  for (auto dir = std::filesystem::absolute(start_folder(options));; dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "osbuild.toml")) {
+      return open_context(options);
+    }
+    if (dir == dir.parent_path()) {
+      return std::nullopt;
+    }
+  }
+}
+
 Context open_context(const GlobalOptions& options) {
-  auto start = options.project_dir.empty() ? std::filesystem::current_path()
-                                           : std::filesystem::path(options.project_dir);
-  auto root = config::find_project_root(start);
+  auto root = config::find_project_root(start_folder(options));
   auto project = config::load_project(root);
   auto settings = resolve_settings(options, &project.file);
   return Context{std::move(project), std::move(settings), options};

@@ -20,6 +20,12 @@ expect_not_contains "did you mean"
 run
 expect_status 2
 
+# A command that needs a subcommand says so with a usage error, not a parser's internal code.
+run cache
+expect_status 2
+expect_contains "osbuild: error:"
+expect_contains "hint: run \`osbuild --help\`"
+
 run --version
 expect_status 0
 expect_contains "osbuild "

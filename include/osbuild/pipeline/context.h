@@ -35,6 +35,10 @@ struct Context {
 
 // Finds and loads the project, then resolves settings against it.
 Context open_context(const GlobalOptions& options);
+// The project when the start folder is inside one, nullopt when no osbuild.toml is found upward.
+// Commands that also work outside a project (`config show`, `cache`) use it; inside a project, one
+// that does not load is still an error.
+std::optional<Context> open_context_if_inside(const GlobalOptions& options);
 // Settings alone, for commands that can run outside a project (`config show` prints what it can).
 config::Settings resolve_settings(const GlobalOptions& options, const config::ProjectFile* file);
 

@@ -60,3 +60,14 @@ TEST(Settings, EveryKeyIsDeclaredOnce) {
     EXPECT_FALSE(def.help.empty()) << def.key;
   }
 }
+
+TEST(Settings, RelativePathsFromTheFileAreInsideTheProject) {
+  ProjectFile file;
+  file.path = "/srv/project/osbuild.toml";
+  file.cache.dir = ".cache/osbuild";
+  auto s = Settings::resolve(&file, {}, {});
+  EXPECT_EQ(s.str("cache.dir"), "/srv/project/.cache/osbuild");
+  // From the environment or a flag, a relative path is relative to where osbuild runs.
+  auto env = Settings::resolve(&file, {}, {{"OSBUILD_CACHE_DIR", "rel"}});
+  EXPECT_EQ(env.str("cache.dir"), "rel");
+}
