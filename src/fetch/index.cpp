@@ -65,7 +65,8 @@ bool indexed_and_sound(store::Store& store, StatCache& stats, const std::string&
 
 std::string store_and_index(store::Store& store, StatCache& stats, const fs::path& file,
                             const std::string& key, Json description) {
-  std::string digest = store.put_file(file);
+  // The file is a finished download or export that nothing else needs: link it in, no copy.
+  std::string digest = store.adopt_file(file);
   description["digest"] = digest;
   store.put_action(key, description);
   if (auto stamp = FileStamp::of(store.blob_path(digest))) {
