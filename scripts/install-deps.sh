@@ -10,6 +10,8 @@ packages=(
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
   python3 hyperfine dpkg-dev
+  # the build sandbox
+  bubblewrap
 )
 
 missing=()

@@ -28,5 +28,6 @@ void setup_config(CLI::App& sub, CliState& state);
 void setup_fetch(CLI::App& sub, CliState& state);
 void setup_plan(CLI::App& sub, CliState& state);
 void setup_cache(CLI::App& sub, CliState& state);
+void setup_build(CLI::App& sub, CliState& state);
 
 }  // namespace osbuild::cli

@@ -5,6 +5,7 @@ namespace osbuild::cli {
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"fetch", "bring every source the packages need into the content store, verified", setup_fetch},
+      {"build", "compile packages in dependency order, sandboxed and cached by content", setup_build},
       {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},
       {"config", "show every setting with its value and where it came from", setup_config},
       {"cache", "inspect, verify and trim the local content store", setup_cache},

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Build-stage figures, printed with their ratios; never pass or fail on time.
+#   OSBUILD=build/osbuild bench/build/run.sh [PACKAGES=500] [WIDE=8]
+# (a) no-op `osbuild build` on a generated PACKAGES-package project vs `ninja` no-op on an
+#     equivalent generated build.ninja; (c) -j2 vs -j1 on WIDE independent CPU-bound packages;
+# (d) osbuild's overhead per action: a clean build of PACKAGES packages whose script is `true`,
+#     at -j1, minus the cost of running those scripts in bwrap alone, per package.
+# (b) (version bump on examples/hello-os) is the integration test build_hello_os.sh: 0 packages
+#     rebuilt besides os-release; its timing is printed here when the lookaside is present.
+set -euo pipefail
+: "${OSBUILD:?set OSBUILD to the osbuild binary}"
+packages=${1:-500}
+wide=${2:-8}
+work=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-bench-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export OSBUILD_CACHE_DIR=$work/cache HOME=$work
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+
+make_project() {  # make_project DIR COUNT SCRIPT [CHAIN]
+  mkdir -p "$1/packages"
+  printf 'schema-version = 1\nname = "bench"\nrelease-version = "1.0.0"\n' >"$1/osbuild.toml"
+  local i deps
+  for i in $(seq 1 "$2"); do
+    mkdir -p "$1/packages/p$i"
+    deps=""
+    [[ ${4:-} == chain && $i -gt 2 ]] && deps="depends = [\"p$((i - 1))\", \"p$((i / 2))\"]"
+    printf '%s\nmkdir -p "$OSBUILD_DESTDIR" && echo %s >"$OSBUILD_DESTDIR/p%s"\n' "$3" "$i" "$i" \
+      >"$1/packages/p$i/build.sh"
+    printf '[package]\nname = "p%s"\nversion = "1.0.0"\nlicense = "MIT"\n%s\n[build]\nsystem = "script"\nscript = "build.sh"\n' \
+      "$i" "$deps" >"$1/packages/p$i/package.toml"
+  done
+  printf '[variant]\nincluded-packages = [%s]\n' \
+    "$(seq 1 "$2" | sed 's/^/"p/; s/$/"/' | paste -sd,)" >"$1/variants.tmp"
+  mkdir -p "$1/variants/all" && mv "$1/variants.tmp" "$1/variants/all/variant.toml"
+}
+
+# (a) and (d)
+make_project "$work/big" "$packages" "true" chain
+cd "$work/big"
+t=$(now); "$OSBUILD" build variant all -j1 >/dev/null; clean=$(elapsed "$t")
+t=$(now); "$OSBUILD" build variant all -j2 >/dev/null; noop=$(elapsed "$t")
+mkdir -p "$work/ninja" && cd "$work/ninja"
+{
+  echo "rule touch"; echo "  command = touch \$out"
+  for i in $(seq 1 "$packages"); do
+    if [[ $i -gt 2 ]]; then echo "build p$i: touch p$((i - 1)) p$((i / 2)) src$i"; else echo "build p$i: touch src$i"; fi
+  done
+} >build.ninja
+for i in $(seq 1 "$packages"); do : >"src$i"; done
+ninja >/dev/null
+t=$(now); ninja >/dev/null; ninja_noop=$(elapsed "$t")
+t=$(now)
+for i in $(seq 1 "$packages"); do bwrap --unshare-net --die-with-parent --ro-bind / / --dev /dev --proc /proc sh -c true; done
+sandbox_only=$(elapsed "$t")
+
+# (c)
+make_project "$work/wide" "$wide" 'i=0; while [ $i -lt 400000 ]; do i=$((i + 1)); done'
+cd "$work/wide"
+t=$(now); "$OSBUILD" build variant all -j1 >/dev/null; j1=$(elapsed "$t")
+rm -rf build "$OSBUILD_CACHE_DIR"
+t=$(now); "$OSBUILD" build variant all -j2 >/dev/null; j2=$(elapsed "$t")
+
+printf '(a) no-op build, %s packages: osbuild %.3f s, ninja %.3f s, ratio %.1fx (goal <= 3x)\n' \
+  "$packages" "$noop" "$ninja_noop" "$(echo "$noop / $ninja_noop" | bc -l)"
+printf '(c) %s CPU-bound packages: -j1 %.2f s, -j2 %.2f s, speed-up %.2fx (goal >= 1.7x)\n' \
+  "$wide" "$j1" "$j2" "$(echo "$j1 / $j2" | bc -l)"
+printf '(d) clean build of %s trivial packages at -j1: %.2f s; bwrap alone: %.2f s; overhead per action %.1f ms (goal < 20 ms)\n' \
+  "$packages" "$clean" "$sandbox_only" "$(echo "($clean - $sandbox_only) * 1000 / $packages" | bc -l)"

@@ -1,0 +1,48 @@
+#pragma once
+// The build contract's environment (DESIGN.md "package.toml"): exactly these variables, nothing
+// from the caller's environment.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "osbuild/config/model.h"
+#include "osbuild/util/json.h"
+
+namespace osbuild::build {
+
+namespace fs = std::filesystem;
+
+// The host compiler and binutils (toolchain selection replaces this later).
+struct Toolchain {
+  std::string cc, cxx, ar, ranlib, strip;
+  std::string version;  // first line of `cc --version`
+  Json identity() const { return {{"cc", cc}, {"cxx", cxx}, {"version", version}}; }
+};
+Toolchain host_toolchain();
+
+// The folders of one package's build, all below build/work/<arch>/<package>/.
+struct BuildPaths {
+  fs::path root;
+  fs::path work;     // the current directory: the first archive unpacked here
+  fs::path sources;  // $OSBUILD_SOURCES
+  fs::path sysroot;  // $OSBUILD_SYSROOT
+  fs::path dest;     // $OSBUILD_DESTDIR
+  fs::path tmp;      // $TMPDIR
+  static BuildPaths under(const fs::path& root);
+};
+
+struct EnvRequest {
+  const config::Package& package;
+  const Toolchain& toolchain;
+  const BuildPaths& paths;
+  Arch arch = Arch::x86_64;
+  long jobs = 1;
+  std::int64_t source_date_epoch = 0;
+  std::string os_name;          // given to the build only when it uses the release version
+  std::string release_version;
+};
+
+std::map<std::string, std::string> build_environment(const EnvRequest& req);
+
+}  // namespace osbuild::build

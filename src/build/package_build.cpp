@@ -1,0 +1,177 @@
+#include "package_build.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "osbuild/build/unpack.h"
+#include "osbuild/fetch/fetch.h"
+#include "osbuild/util/error.h"
+#include "osbuild/util/text.h"
+
+namespace osbuild::build {
+
+namespace {
+
+std::string shell_quote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::string command_text(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    out += (out.empty() ? "" : " ") + (a.find_first_of(" '\"$&;|") == std::string::npos ? a
+                                                                                       : shell_quote(a));
+  }
+  return out;
+}
+
+fs::path fresh_dir(const fs::path& dir) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Raw downloads into $OSBUILD_SOURCES, the first archive unpacked into the work dir, source
+// groups beside the downloads, the dependencies' outputs merged into the sysroot.
+void stage_inputs(const BuildContext& bc, const config::Package& pkg, const BuildPaths& paths,
+                  const std::vector<std::string>& dep_artifacts) {
+  bool unpacked = false;
+  for (const auto& file : pkg.external_files) {
+    auto local = fetch::locate(bc.store, file);
+    if (!local) {
+      throw Error(fmt::format("package {}: source {} is not in the content store", pkg.name,
+                              file.path),
+                  "run `osbuild fetch` first");
+    }
+    fs::copy_file(*local, paths.sources / file.path, fs::copy_options::overwrite_existing);
+    bool wanted = file.unpack ? *file.unpack : (!unpacked && is_archive_name(file.path));
+    if (wanted) {
+      unpack_archive(*local, paths.work, StripTop::yes, Links::confine, file.path);
+      unpacked = true;
+    }
+  }
+  for (const auto& git : pkg.git_sources) {
+    auto tar = fetch::locate_git(bc.store, git);
+    if (!tar) {
+      throw Error(fmt::format("package {}: git source {} is not in the content store", pkg.name,
+                              git.url),
+                  "run `osbuild fetch` first");
+    }
+    unpack_archive(*tar, paths.sources / git.name, StripTop::no, Links::confine, git.name);
+  }
+  for (const auto& group : pkg.source_groups) {
+    fs::copy(bc.project.root / "sources" / group, paths.sources / group,
+             fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  }
+  for (const auto& digest : dep_artifacts) {
+    auto blob = bc.store.get_blob(digest);
+    if (!blob) {
+      throw Error(fmt::format("package {}: a dependency's artifact {} left the store", pkg.name,
+                              digest.substr(0, 12)),
+                  "run the build again: the dependency is rebuilt");
+    }
+    unpack_archive(*blob, paths.sysroot, StripTop::no, Links::keep);
+  }
+}
+
+std::string store_artifact(const BuildContext& bc, const config::Package& pkg,
+                           const BuildPaths& paths, const std::string& key) {
+  fs::path tar = paths.root / "artifact.tar";
+  Json manifest = write_tree_tar(paths.dest, tar, bc.source_date_epoch);
+  auto size = fs::file_size(tar);
+  std::string digest = bc.store.adopt_file(tar);
+  std::string manifest_text = manifest.dump(1) + "\n";
+  std::string manifest_digest = bc.store.put_bytes(manifest_text);
+  Json result = {{"outputs",
+                  {{{"path", "artifact.tar"}, {"digest", digest}, {"size", size}, {"mode", 0444}},
+                   {{"path", "manifest.json"},
+                    {"digest", manifest_digest},
+                    {"size", manifest_text.size()},
+                    {"mode", 0444}}}},
+                 {"package", pkg.name}};
+  bc.store.put_action(key, result);
+  return digest;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> build_commands(const config::Package& pkg, long jobs) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& patch : pkg.build.patches) {
+    out.push_back({"patch", "-p1", "-N", "-i", (pkg.dir / patch).string()});
+  }
+  if (!pkg.build.steps.empty()) {
+    for (const auto& step : pkg.build.steps) {
+      out.push_back({"sh", "-c", step.run});
+    }
+    return out;
+  }
+  std::string j = std::to_string(jobs);
+  switch (pkg.build.system) {
+    case config::BuildSystem::script:
+      out.push_back({"sh", (pkg.dir / pkg.build.script).string()});
+      break;
+    case config::BuildSystem::make:
+      out.push_back({"sh", "-c", "make -j" + j + " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
+      break;
+    case config::BuildSystem::cmake:
+      out.push_back({"sh", "-c",
+                     "cmake -S . -B _osbuild -DCMAKE_INSTALL_PREFIX=/usr "
+                     "-DCMAKE_BUILD_TYPE=Release && cmake --build _osbuild -j" + j +
+                         " && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild"});
+      break;
+    case config::BuildSystem::autotools:
+      out.push_back({"sh", "-c",
+                     "./configure --prefix=/usr --host=\"$OSBUILD_TARGET\" && make -j" + j +
+                         " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
+      break;
+  }
+  return out;
+}
+
+PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
+                            const std::vector<std::string>& dep_artifacts, const std::string& key) {
+  sandbox::SandboxKind kind = sandbox::detect_sandbox();
+  if (kind == sandbox::SandboxKind::none) {
+    throw Error("no sandbox: neither bwrap nor `unshare -n` can start here",
+                "install bubblewrap (apt-get install bubblewrap) or run where network namespaces "
+                "are allowed");
+  }
+  BuildPaths paths = BuildPaths::under(bc.build_dir / "work" / arch_name(bc.arch) / pkg.name);
+  fresh_dir(paths.root);
+  for (const auto& dir : {paths.work, paths.sources, paths.sysroot, paths.dest, paths.tmp}) {
+    fs::create_directories(dir);
+  }
+  fs::path log = bc.build_dir / "logs" / arch_name(bc.arch) / (pkg.name + ".log");
+  fs::create_directories(log.parent_path());
+  fs::remove(log);
+  stage_inputs(bc, pkg, paths, dep_artifacts);
+  EnvRequest req{pkg,  bc.toolchain, paths, bc.arch, bc.jobs, bc.source_date_epoch,
+                 bc.project.file.name, bc.project.file.release_version.str()};
+  auto env = build_environment(req);
+  sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {bc.project.root}};
+  for (const auto& command : build_commands(pkg, bc.jobs)) {
+    std::ofstream(log, std::ios::app) << "$ " << command_text(command) << "\n";
+    auto argv = sandbox::sandbox_argv(kind, spec, command);
+    auto result = sandbox::run_process({argv, env, paths.work, log});
+    if (result.exit_code != 0) {
+      return {false, {}, failure_report(pkg.name, command_text(command), result.exit_code, log)};
+    }
+  }
+  std::string digest = store_artifact(bc, pkg, paths, key);
+  fs::remove_all(paths.root);
+  return {true, digest, {}};
+}
+
+void materialise(const BuildContext& bc, const std::string& name, const fs::path& artifact_tar) {
+  fs::path dir = bc.build_dir / "packages" / arch_name(bc.arch) / name;
+  fresh_dir(dir);
+  unpack_archive(artifact_tar, dir, StripTop::no, Links::keep);
+}
+
+}  // namespace osbuild::build

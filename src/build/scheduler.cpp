@@ -1,0 +1,116 @@
+#include "osbuild/build/scheduler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace osbuild::build {
+
+std::vector<double> critical_path_priorities(const std::vector<ScheduleNode>& nodes) {
+  std::vector<double> priority(nodes.size(), 0);
+  for (std::size_t i = nodes.size(); i-- > 0;) {
+    priority[i] += nodes[i].weight;
+    for (std::size_t d : nodes[i].deps) {
+      priority[d] = std::max(priority[d], priority[i]);
+    }
+  }
+  return priority;
+}
+
+namespace {
+
+class Scheduler {
+public:
+  Scheduler(const std::vector<ScheduleNode>& nodes, OnFailure on_failure)
+      : m_nodes(nodes), m_on_failure(on_failure), m_state(nodes.size(), NodeState::pending),
+        m_started(nodes.size(), false), m_priority(critical_path_priorities(nodes)) {}
+
+  std::vector<NodeState> run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
+                             const std::function<bool()>& stop);
+
+private:
+  // The ready node with the highest priority, or SIZE_MAX. Skips nodes whose deps failed.
+  std::size_t next_ready();
+
+  const std::vector<ScheduleNode>& m_nodes;
+  OnFailure m_on_failure;
+  std::vector<NodeState> m_state;
+  std::vector<bool> m_started;
+  std::vector<double> m_priority;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::size_t m_running = 0;
+  bool m_failed = false;
+};
+
+std::size_t Scheduler::next_ready() {
+  std::size_t best = SIZE_MAX;
+  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+    if (m_started[i]) {
+      continue;
+    }
+    bool ready = true;
+    for (std::size_t d : m_nodes[i].deps) {
+      if (m_state[d] == NodeState::failed || m_state[d] == NodeState::skipped) {
+        m_state[i] = NodeState::skipped;
+        m_started[i] = true;
+        ready = false;
+        break;
+      }
+      ready = ready && m_state[d] == NodeState::succeeded;
+    }
+    if (ready && (best == SIZE_MAX || m_priority[i] > m_priority[best])) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
+                                      const std::function<bool()>& stop) {
+  std::vector<std::thread> threads;
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    bool stopping = stop() || (m_failed && m_on_failure == OnFailure::stop);
+    std::size_t next = stopping ? SIZE_MAX : next_ready();
+    if (next != SIZE_MAX && m_running < std::max<std::size_t>(jobs, 1)) {
+      m_started[next] = true;
+      ++m_running;
+      threads.emplace_back([this, next, &run] {
+        bool ok = run(next);
+        std::lock_guard guard(m_mutex);
+        m_state[next] = ok ? NodeState::succeeded : NodeState::failed;
+        m_failed = m_failed || !ok;
+        --m_running;
+        m_changed.notify_all();
+      });
+      continue;
+    }
+    if (m_running == 0) {
+      break;
+    }
+    // Bounded waits: an interrupt is noticed even when no job changes state.
+    m_changed.wait_for(lock, std::chrono::milliseconds(100));
+  }
+  lock.unlock();
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (auto& s : m_state) {
+    s = s == NodeState::pending ? NodeState::skipped : s;
+  }
+  return m_state;
+}
+
+}  // namespace
+
+std::vector<NodeState> run_schedule(const std::vector<ScheduleNode>& nodes, std::size_t jobs,
+                                    OnFailure on_failure,
+                                    const std::function<bool(std::size_t)>& run,
+                                    const std::function<bool()>& stop) {
+  return Scheduler(nodes, on_failure).run(jobs, run, stop);
+}
+
+}  // namespace osbuild::build

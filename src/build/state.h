@@ -1,0 +1,27 @@
+#pragma once
+// The last build of each package (build/.osbuild/state/<arch>/<package>.json): its key, artifact
+// and inputs, so that --explain can say which input changed.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "osbuild/util/arch.h"
+#include "osbuild/util/json.h"
+
+namespace osbuild::build {
+
+class StateFile {
+public:
+  StateFile(const std::filesystem::path& build_dir, Arch arch, const std::string& package);
+  std::optional<Json> read() const;
+  void write(const std::string& key, const std::string& artifact, const Json& inputs) const;
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Why a package with these inputs runs: "no cached result", or the inputs that changed since
+// the recorded build with old and new digests.
+std::string explain_reason(const std::optional<Json>& previous, const Json& inputs);
+
+}  // namespace osbuild::build

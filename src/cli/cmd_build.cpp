@@ -1,0 +1,50 @@
+// osbuild build package P | variant V: compile packages into artifacts, cached by content.
+#include <memory>
+
+#include "cli.h"
+#include "osbuild/build/build.h"
+
+namespace osbuild::cli {
+
+namespace {
+
+void add_target(CLI::App& build, CliState& state, const std::shared_ptr<build::BuildOptions>& options,
+                build::BuildTarget target, const char* name, const char* help) {
+  auto* sub = build.add_subcommand(name, help);
+  sub->add_option("name", options->name, std::string("the ") + name + " to build")->required();
+  sub->callback([&state, options, target] {
+    options->target = target;
+    state.action = [&state, options] {
+      Context ctx = open_context(state.options);
+      build::run_build(ctx, *options);
+      return 0;
+    };
+  });
+}
+
+}  // namespace
+
+void setup_build(CLI::App& sub, CliState& state) {
+  auto options = std::make_shared<build::BuildOptions>();
+  auto& flags = state.options.flags;
+  sub.add_option_function<std::string>(
+      "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
+      "target architecture (x86_64, aarch64; aliases amd64, arm64)");
+  sub.add_option_function<std::string>(
+      "-j,--jobs", [&flags](const std::string& v) { flags["jobs"] = v; },
+      "packages built at once (default: the number of cores)");
+  sub.add_flag_callback("--explain", [options] { options->explain = build::Explain::yes; },
+                        "say why each package is built (which input changed)");
+  sub.add_flag_callback("--force", [options] { options->force = build::Force::yes; },
+                        "build even when the cache holds a result");
+  sub.add_flag_callback("--keep-going",
+                        [options] { options->on_failure = build::OnFailure::keep_going; },
+                        "after a failure, go on building what does not depend on it");
+  add_target(sub, state, options, build::BuildTarget::package, "package",
+             "build one package and its build-time dependencies");
+  add_target(sub, state, options, build::BuildTarget::variant, "variant",
+             "build every package a variant needs");
+  sub.require_subcommand(1);
+}
+
+}  // namespace osbuild::cli

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `kill -9` of osbuild mid-build leaves a sound store and a free lock: `cache verify` finds nothing
+# to remove and a rerun builds what was interrupted, reusing what finished.
+source "$OSBUILD_TESTS/integration/build_lib.bash"
+script_project "$TEST_TMP/project"
+cd "$PROJECT" || exit 1
+script_package first 'mkdir -p "$OSBUILD_DESTDIR" && echo first >"$OSBUILD_DESTDIR/first"'
+touch "$TEST_TMP/slow"
+script_package second "[ -e '$TEST_TMP/slow' ] && echo started && sleep 4
+mkdir -p \"\$OSBUILD_DESTDIR\" && echo second >\"\$OSBUILD_DESTDIR/second\"" 'depends = ["first"]'
+"$OSBUILD" build package second -j1 >"$TEST_TMP/out" 2>&1 &
+pid=$!
+log=$PROJECT/build/logs/$(uname -m)/second.log
+for _ in $(seq 100); do grep -q started "$log" 2>/dev/null && break; sleep 0.1; done
+grep -q started "$log" || fail "the build did not start: $(cat "$TEST_TMP/out")"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+run cache verify
+expect_status 0
+expect_not_contains "removed"
+rm -f "$TEST_TMP/slow"
+run build package second
+expect_status 0
+expect_eq "$(built_list)" "second" "rerun after kill -9"
+finish

@@ -1,0 +1,91 @@
+// The build environment, the failure report's missing program, and --explain's reasons.
+#include <gtest/gtest.h>
+
+#include "build/package_build.h"
+#include "build/state.h"
+#include "osbuild/build/env.h"
+
+namespace osbuild::build {
+namespace {
+
+config::Package make_package(bool uses_release) {
+  config::Package pkg;
+  pkg.name = "zlib";
+  pkg.uses_release_version = uses_release;
+  pkg.build.env = {{"EXTRA", "1"}, {"CFLAGS", "-O0"}};
+  return pkg;
+}
+
+TEST(BuildEnv, HoldsExactlyTheContract) {
+  auto pkg = make_package(false);
+  Toolchain tc{"/usr/bin/gcc", "/usr/bin/g++", "ar", "ranlib", "strip", "gcc 12"};
+  BuildPaths paths = BuildPaths::under("/w/zlib");
+  auto env = build_environment({pkg, tc, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
+  std::vector<std::string> names;
+  for (const auto& [name, value] : env) {
+    names.push_back(name);
+  }
+  std::vector<std::string> expected = {
+      "AR", "CC", "CFLAGS", "CXX", "EXTRA", "HOME", "LC_ALL", "LDFLAGS", "OSBUILD_ARCH",
+      "OSBUILD_DESTDIR", "OSBUILD_JOBS", "OSBUILD_PACKAGE_NAME", "OSBUILD_SOURCES",
+      "OSBUILD_SYSROOT", "OSBUILD_TARGET", "PATH", "PKG_CONFIG_PATH", "PKG_CONFIG_SYSROOT_DIR",
+      "RANLIB", "SOURCE_DATE_EPOCH", "STRIP", "TMPDIR"};
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(env["OSBUILD_TARGET"], "aarch64-linux-gnu");
+  EXPECT_EQ(env["OSBUILD_JOBS"], "4");
+  EXPECT_EQ(env["SOURCE_DATE_EPOCH"], "1234");
+  EXPECT_EQ(env["OSBUILD_DESTDIR"], "/w/zlib/dest");
+  EXPECT_EQ(env["CFLAGS"], "-O0");  // the package's env wins
+}
+
+TEST(BuildEnv, ReleaseVersionOnlyWhenUsed) {
+  Toolchain tc;
+  BuildPaths paths = BuildPaths::under("/w/os-release");
+  auto pkg = make_package(true);
+  auto env = build_environment({pkg, tc, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  EXPECT_EQ(env["OSBUILD_OS_NAME"], "hello-os");
+  EXPECT_EQ(env["OSBUILD_RELEASE_VERSION"], "1.4.0");
+  pkg.build.env.clear();
+  pkg.uses_release_version = false;
+  env = build_environment({pkg, tc, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  EXPECT_EQ(env.count("OSBUILD_RELEASE_VERSION"), 0u);
+  EXPECT_EQ(env["CFLAGS"], "-O2 -ffile-prefix-map=/w/os-release=.");
+}
+
+TEST(FailureReport, NamesTheMissingProgram) {
+  EXPECT_EQ(missing_program("build.sh: 3: cmake: not found\n"), "cmake");
+  EXPECT_EQ(missing_program("line 2: ninja: command not found\n"), "ninja");
+  EXPECT_EQ(missing_program("x\nmeson: No such file or directory\n"), "meson");
+  EXPECT_EQ(missing_program("all fine\n"), "");
+}
+
+TEST(Explain, SaysWhichInputChanged) {
+  Json old_inputs = {{"recipe", {{"name", "a"}}}, {"depends", {{"zlib", std::string(64, 'a')}}}};
+  Json new_inputs = old_inputs;
+  EXPECT_EQ(explain_reason(std::nullopt, new_inputs), "no cached result");
+  new_inputs["depends"]["zlib"] = std::string(64, 'b');
+  EXPECT_EQ(explain_reason(Json{{"inputs", old_inputs}}, new_inputs),
+            "output of zlib changed (aaaaaaaaaaaa → bbbbbbbbbbbb)");
+  new_inputs = old_inputs;
+  new_inputs["recipe"]["name"] = "b";
+  EXPECT_NE(explain_reason(Json{{"inputs", old_inputs}}, new_inputs).find("recipe changed ("),
+            std::string::npos);
+}
+
+TEST(BuildCommands, ScriptAndMake) {
+  config::Package pkg;
+  pkg.dir = "/p/zlib";
+  pkg.build.system = config::BuildSystem::script;
+  pkg.build.script = "build.sh";
+  pkg.build.patches = {"fix.patch"};
+  auto commands = build_commands(pkg, 2);
+  ASSERT_EQ(commands.size(), 2u);
+  EXPECT_EQ(commands[0], (std::vector<std::string>{"patch", "-p1", "-N", "-i", "/p/zlib/fix.patch"}));
+  EXPECT_EQ(commands[1], (std::vector<std::string>{"sh", "/p/zlib/build.sh"}));
+  pkg.build.patches.clear();
+  pkg.build.system = config::BuildSystem::make;
+  EXPECT_EQ(build_commands(pkg, 2)[0][2], "make -j2 && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
+}
+
+}  // namespace
+}  // namespace osbuild::build
