@@ -21,7 +21,7 @@ struct Toolchain {
 };
 Toolchain host_toolchain();
 
-// The folders of one package's build, all below build/work/<arch>/<package>/.
+// The folders of one package's build, all in the package's own folder under build/work (per arch).
 struct BuildPaths {
   fs::path root;
   fs::path work;     // the current directory: the first archive unpacked here
