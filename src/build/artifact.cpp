@@ -103,16 +103,16 @@ Json write_tree_tar(const fs::path& tree, const fs::path& tar_path, std::int64_t
   WriteArchive out(archive_write_new(), archive_write_free);
   archive_write_set_format_pax_restricted(out.get());
   if (archive_write_open_filename(out.get(), tar_path.c_str()) != ARCHIVE_OK) {
-    throw Error(fmt::format("cannot write {}: {}", tar_path.string(),
-                            archive_error_string(out.get())));
+    throw Error(
+        fmt::format("cannot write {}: {}", tar_path.string(), archive_error_string(out.get())));
   }
   Json manifest = Json::array();
   for (const auto& rel : sorted_entries(tree)) {
     manifest.push_back(write_entry(out.get(), tree, rel, epoch));
   }
   if (archive_write_close(out.get()) != ARCHIVE_OK) {
-    throw Error(fmt::format("cannot write {}: {}", tar_path.string(),
-                            archive_error_string(out.get())));
+    throw Error(
+        fmt::format("cannot write {}: {}", tar_path.string(), archive_error_string(out.get())));
   }
   return manifest;
 }

@@ -24,8 +24,8 @@ std::string shell_quote(const std::string& word) {
 std::string command_text(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {
-    out += (out.empty() ? "" : " ") + (a.find_first_of(" '\"$&;|") == std::string::npos ? a
-                                                                                       : shell_quote(a));
+    out += (out.empty() ? "" : " ") +
+           (a.find_first_of(" '\"$&;|") == std::string::npos ? a : shell_quote(a));
   }
   return out;
 }
@@ -44,9 +44,9 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
   for (const auto& file : pkg.external_files) {
     auto local = fetch::locate(bc.store, file);
     if (!local) {
-      throw Error(fmt::format("package {}: source {} is not in the content store", pkg.name,
-                              file.path),
-                  "run `osbuild fetch` first");
+      throw Error(
+          fmt::format("package {}: source {} is not in the content store", pkg.name, file.path),
+          "run `osbuild fetch` first");
     }
     fs::copy_file(*local, paths.sources / file.path, fs::copy_options::overwrite_existing);
     bool wanted = file.unpack ? *file.unpack : (!unpacked && is_archive_name(file.path));
@@ -58,9 +58,9 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
   for (const auto& git : pkg.git_sources) {
     auto tar = fetch::locate_git(bc.store, git);
     if (!tar) {
-      throw Error(fmt::format("package {}: git source {} is not in the content store", pkg.name,
-                              git.url),
-                  "run `osbuild fetch` first");
+      throw Error(
+          fmt::format("package {}: git source {} is not in the content store", pkg.name, git.url),
+          "run `osbuild fetch` first");
     }
     unpack_archive(*tar, paths.sources / git.name, StripTop::no, Links::confine, git.name);
   }
@@ -79,8 +79,10 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
   }
 }
 
-std::string store_artifact(const BuildContext& bc, const config::Package& pkg,
-                           const BuildPaths& paths, const std::string& key) {
+std::pair<std::string, std::string> store_artifact(const BuildContext& bc,
+                                                   const config::Package& pkg,
+                                                   const BuildPaths& paths,
+                                                   const std::string& key) {
   fs::path tar = paths.root / "artifact.tar";
   Json manifest = write_tree_tar(paths.dest, tar, bc.source_date_epoch);
   auto size = fs::file_size(tar);
@@ -95,7 +97,7 @@ std::string store_artifact(const BuildContext& bc, const config::Package& pkg,
                     {"mode", 0444}}}},
                  {"package", pkg.name}};
   bc.store.put_action(key, result);
-  return digest;
+  return {digest, manifest_digest};
 }
 
 }  // namespace
@@ -106,10 +108,7 @@ std::vector<std::vector<std::string>> build_commands(const config::Package& pkg,
     out.push_back({"patch", "-p1", "-N", "-i", (pkg.dir / patch).string()});
   }
   if (!pkg.build.steps.empty()) {
-    for (const auto& step : pkg.build.steps) {
-      out.push_back({"sh", "-c", step.run});
-    }
-    return out;
+    return out;  // the steps run through run_steps, each cached on its own
   }
   std::string j = std::to_string(jobs);
   switch (pkg.build.system) {
@@ -122,8 +121,8 @@ std::vector<std::vector<std::string>> build_commands(const config::Package& pkg,
     case config::BuildSystem::cmake:
       out.push_back({"sh", "-c",
                      "cmake -S . -B _osbuild -DCMAKE_INSTALL_PREFIX=/usr "
-                     "-DCMAKE_BUILD_TYPE=Release && cmake --build _osbuild -j" + j +
-                         " && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild"});
+                     "-DCMAKE_BUILD_TYPE=Release && cmake --build _osbuild -j" +
+                         j + " && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild"});
       break;
     case config::BuildSystem::autotools:
       out.push_back({"sh", "-c",
@@ -135,7 +134,8 @@ std::vector<std::vector<std::string>> build_commands(const config::Package& pkg,
 }
 
 PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
-                            const std::vector<std::string>& dep_artifacts, const std::string& key) {
+                            const std::vector<std::string>& dep_artifacts, const std::string& key,
+                            const Json& inputs) {
   sandbox::SandboxKind kind = sandbox::detect_sandbox();
   if (kind == sandbox::SandboxKind::none) {
     throw Error("no sandbox: neither bwrap nor `unshare -n` can start here",
@@ -151,21 +151,47 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
   fs::create_directories(log.parent_path());
   fs::remove(log);
   stage_inputs(bc, pkg, paths, dep_artifacts);
-  EnvRequest req{pkg,  bc.toolchain, paths, bc.arch, bc.jobs, bc.source_date_epoch,
-                 bc.project.file.name, bc.project.file.release_version.str()};
+  EnvRequest req{pkg,
+                 bc.toolchain,
+                 paths,
+                 bc.arch,
+                 bc.jobs,
+                 bc.source_date_epoch,
+                 bc.project.file.name,
+                 bc.project.file.release_version.str()};
   auto env = build_environment(req);
   sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {bc.project.root}};
-  for (const auto& command : build_commands(pkg, bc.jobs)) {
-    std::ofstream(log, std::ios::app) << "$ " << command_text(command) << "\n";
+  PackageResult out;
+  RunCommand run;
+  run.note = [&log](const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; };
+  run.command = [&](const std::vector<std::string>& command, const std::string& what) {
+    run.note("$ " + command_text(command));
     auto argv = sandbox::sandbox_argv(kind, spec, command);
     auto result = sandbox::run_process({argv, env, paths.work, log});
     if (result.exit_code != 0) {
-      return {false, {}, failure_report(pkg.name, command_text(command), result.exit_code, log)};
+      out.report = failure_report(pkg.name, what, command_text(command), result.exit_code, log);
+      return false;
+    }
+    return true;
+  };
+  for (const auto& command : build_commands(pkg, bc.jobs)) {
+    if (!run.command(command, command[0] == "patch"
+                                  ? "patch " + fs::path(command.back()).filename().string()
+                                  : "")) {
+      return out;
     }
   }
-  std::string digest = store_artifact(bc, pkg, paths, key);
+  if (!pkg.build.steps.empty()) {
+    StepsResult steps = run_steps(bc, pkg, inputs, paths, run);
+    out.steps = steps.steps;
+    if (!steps.ok) {
+      return out;
+    }
+  }
+  std::tie(out.artifact, out.manifest) = store_artifact(bc, pkg, paths, key);
   fs::remove_all(paths.root);
-  return {true, digest, {}};
+  out.ok = true;
+  return out;
 }
 
 void materialise(const BuildContext& bc, const std::string& name, const fs::path& artifact_tar) {

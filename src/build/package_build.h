@@ -1,6 +1,7 @@
 #pragma once
 // One package's build: prepare its work dir, run its commands in the sandbox, pack the output.
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -23,16 +24,47 @@ struct BuildContext {
   fs::path build_dir;  // <project>/build
 };
 
+struct StepOutcome {
+  std::string name;
+  bool reused = false;  // restored from the snapshot of an earlier build
+};
+
 struct PackageResult {
   bool ok = false;
   std::string artifact;  // sha256 of the artifact tar in the CAS
+  std::string manifest;  // sha256 of its manifest.json in the CAS
   std::string report;    // the failure report, when !ok
+  std::vector<StepOutcome> steps;
 };
 
 // Builds `pkg`, whose build-time dependencies' artifacts are `dep_artifacts`, and records the
-// result under `key`.
+// result under `key`, the action key of `inputs`.
 PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
-                            const std::vector<std::string>& dep_artifacts, const std::string& key);
+                            const std::vector<std::string>& dep_artifacts, const std::string& key,
+                            const Json& inputs);
+
+// How the step runner runs a command in the package's sandbox (false: it failed and the report
+// is written) and notes a line in the package's log.
+struct RunCommand {
+  std::function<bool(const std::vector<std::string>& argv, const std::string& what)> command;
+  std::function<void(const std::string& line)> note;
+};
+
+struct StepsResult {
+  bool ok = true;
+  std::vector<StepOutcome> steps;
+};
+
+// The key of each `[[build.step]]`, chained: a step's key covers the package's inputs without its
+// sources, the files the step declares (read from the unpacked sources before any step runs), its
+// command and the key of the step before it. A step without `inputs` depends on everything.
+std::vector<std::string> step_keys(const config::Package& pkg, const Json& package_inputs,
+                                   const BuildPaths& paths);
+
+// Runs the package's steps, reusing the longest chain of steps whose snapshot (the work dir and
+// destdir after the step) is cached, with the current sources overlaid on it.
+StepsResult run_steps(const BuildContext& bc, const config::Package& pkg,
+                      const Json& package_inputs, const BuildPaths& paths, const RunCommand& run);
 
 // Replaces build/packages/<arch>/<name>/ with the artifact's tree.
 void materialise(const BuildContext& bc, const std::string& name, const fs::path& artifact_tar);
@@ -42,8 +74,12 @@ std::vector<std::vector<std::string>> build_commands(const config::Package& pkg,
 
 // The report of a failed command: the command, the last lines of the log, the log path and the
 // program that was missing when the log says so.
-std::string failure_report(const std::string& package, const std::string& command, int status,
-                           const fs::path& log);
+// `what` names the part of the build that ran it ("step deps", "patch fix.patch") or is empty.
+// A failed patch names the hunks that did not apply.
+std::string failure_report(const std::string& package, const std::string& what,
+                           const std::string& command, int status, const fs::path& log);
+// The Debian package that provides a program builds commonly ask for, or empty.
+std::string debian_package_for(std::string_view program);
 // The program a log says is missing ("foo: command not found", "sh: 1: foo: not found",
 // "foo: No such file or directory"), or empty.
 std::string missing_program(const std::string& log_text);

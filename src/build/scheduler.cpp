@@ -22,15 +22,18 @@ std::vector<double> critical_path_priorities(const std::vector<ScheduleNode>& no
 namespace {
 
 class Scheduler {
-public:
+ public:
   Scheduler(const std::vector<ScheduleNode>& nodes, OnFailure on_failure)
-      : m_nodes(nodes), m_on_failure(on_failure), m_state(nodes.size(), NodeState::pending),
-        m_started(nodes.size(), false), m_priority(critical_path_priorities(nodes)) {}
+      : m_nodes(nodes),
+        m_on_failure(on_failure),
+        m_state(nodes.size(), NodeState::pending),
+        m_started(nodes.size(), false),
+        m_priority(critical_path_priorities(nodes)) {}
 
   std::vector<NodeState> run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
                              const std::function<bool()>& stop);
 
-private:
+ private:
   // The ready node with the highest priority, or SIZE_MAX. Skips nodes whose deps failed.
   std::size_t next_ready();
 

@@ -15,6 +15,7 @@
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
 #include "package_build.h"
+#include "reporter.h"
 #include "state.h"
 
 namespace osbuild::build {
@@ -66,41 +67,45 @@ std::int64_t source_date_epoch() {
 }
 
 class Stage {
-public:
+ public:
   Stage(Context& ctx, const BuildOptions& options, BuildContext& bc,
-        std::vector<const graph::Action*> actions)
-      : m_ctx(ctx), m_options(options), m_bc(bc), m_actions(std::move(actions)),
-        m_artifacts(m_actions.size()) {
+        std::vector<const graph::Action*> actions, BuildReporter& reporter)
+      : m_ctx(ctx),
+        m_options(options),
+        m_bc(bc),
+        m_actions(std::move(actions)),
+        m_reporter(reporter),
+        m_artifacts(m_actions.size()),
+        m_manifests(m_actions.size()) {
     for (std::size_t i = 0; i < m_actions.size(); ++i) {
       m_index[m_actions[i]->name] = i;
     }
   }
 
   BuildSummary run();
+  // Each built package's name, version, artifact and manifest digests, and what it came from.
+  Json packages() const;
+  std::map<std::string, std::vector<std::string>> dependencies() const;
 
-private:
+ private:
   bool run_one(std::size_t i);
+  bool forced(const std::string& name) const;
   bool use_cached(std::size_t i, const std::string& key, const Json& inputs);
   Json inputs_of(std::size_t i) const;
-  std::optional<std::string> cached_artifact(const std::string& key);
-  void say(const std::string& line);
+  std::optional<std::pair<std::string, std::string>> cached_outputs(const std::string& key);
 
   Context& m_ctx;
   const BuildOptions& m_options;
   BuildContext& m_bc;
   std::vector<const graph::Action*> m_actions;
+  BuildReporter& m_reporter;
   std::vector<std::string> m_artifacts;
+  std::vector<std::string> m_manifests;
   std::map<std::string, std::size_t> m_index;  // package name → position in m_actions
-  std::mutex m_out;
+  std::mutex m_count;
   std::size_t m_built = 0;
   std::size_t m_cached = 0;
 };
-
-void Stage::say(const std::string& line) {
-  std::lock_guard guard(m_out);
-  std::fputs((line + "\n").c_str(), stdout);
-  std::fflush(stdout);
-}
 
 // The plan's inputs with each dependency's key replaced by its output digest (early cutoff).
 Json Stage::inputs_of(std::size_t i) const {
@@ -112,35 +117,52 @@ Json Stage::inputs_of(std::size_t i) const {
   return inputs;
 }
 
-std::optional<std::string> Stage::cached_artifact(const std::string& key) {
+// The artifact and manifest digests an action result names, when both blobs are present.
+std::optional<std::pair<std::string, std::string>> Stage::cached_outputs(const std::string& key) {
   auto result = m_bc.store.get_action(key);
   if (!result || !result->contains("outputs")) {
     return std::nullopt;
   }
+  std::string artifact;
+  std::string manifest;
   for (const auto& output : (*result)["outputs"]) {
-    if (output.value("path", "") == "artifact.tar" && m_bc.store.get_blob(output["digest"])) {
-      return output["digest"].get<std::string>();
-    }
+    std::string path = output.value("path", "");
+    std::string digest = output.value("digest", "");
+    (path == "artifact.tar" ? artifact : manifest) = digest;
   }
-  return std::nullopt;
+  if (artifact.empty() || !m_bc.store.has_blob(artifact)) {
+    return std::nullopt;
+  }
+  return std::pair{artifact, manifest};
+}
+
+bool Stage::forced(const std::string& name) const {
+  const auto& list = m_options.force_packages;
+  return m_options.force == Force::yes || std::find(list.begin(), list.end(), name) != list.end();
 }
 
 // A cache hit: record the artifact and bring build/packages/ up to date when it is not.
 bool Stage::use_cached(std::size_t i, const std::string& key, const Json& inputs) {
-  auto cached = m_options.force == Force::yes ? std::nullopt : cached_artifact(key);
+  const std::string& name = m_actions[i]->name;
+  auto cached = forced(name) ? std::nullopt : cached_outputs(key);
   if (!cached) {
     return false;
   }
-  const std::string& name = m_actions[i]->name;
-  m_artifacts[i] = *cached;
+  m_artifacts[i] = cached->first;
+  m_manifests[i] = cached->second;
   StateFile state(m_bc.build_dir, m_bc.arch, name);
   auto previous = state.read();
-  if (!previous || previous->value("artifact", "") != *cached ||
+  if (!previous || previous->value("artifact", "") != cached->first ||
       !fs::exists(m_bc.build_dir / "packages" / arch_name(m_bc.arch) / name)) {
-    materialise(m_bc, name, *m_bc.store.get_blob(*cached));
-    state.write(key, *cached, inputs);
+    auto blob = m_bc.store.get_blob(cached->first);
+    if (!blob) {
+      return false;  // removed as corrupt: build it again
+    }
+    materialise(m_bc, name, *blob);
+    state.write(key, cached->first, inputs);
   }
-  std::lock_guard guard(m_out);
+  m_reporter.cached(name, cached->first);
+  std::lock_guard guard(m_count);
   ++m_cached;
   return true;
 }
@@ -154,28 +176,26 @@ bool Stage::run_one(std::size_t i) {
   }
   StateFile state(m_bc.build_dir, m_bc.arch, pkg.name);
   if (m_options.explain == Explain::yes) {
-    say(fmt::format("explain: {}: {}", pkg.name,
-                    m_options.force == Force::yes ? "forced (--force)"
-                                                  : explain_reason(state.read(), inputs)));
+    m_reporter.explain(pkg.name, m_options.force == Force::yes ? "forced (--force)"
+                                 : forced(pkg.name)            ? "forced (--force-package)"
+                                                    : explain_reason(state.read(), inputs));
   }
-  say(fmt::format("building {}", pkg.name));
-  auto start = Clock::now();
+  m_reporter.started(pkg.name);
   std::vector<std::string> deps;
   for (const auto& [name, digest] : inputs["depends"].items()) {
     deps.push_back(digest.get<std::string>());
   }
-  PackageResult result = build_package(m_bc, pkg, deps, key);
+  PackageResult result = build_package(m_bc, pkg, deps, key, inputs);
   if (!result.ok) {
-    std::lock_guard guard(m_out);
-    std::fputs(("osbuild: " + result.report).c_str(), stderr);
+    m_reporter.failed(pkg.name, result.report);
     return false;
   }
   m_artifacts[i] = result.artifact;
+  m_manifests[i] = result.manifest;
   materialise(m_bc, pkg.name, *m_bc.store.get_blob(result.artifact));
   state.write(key, result.artifact, inputs);
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  say(fmt::format("built {} in {:.1f}s ({})", pkg.name, seconds, result.artifact.substr(0, 12)));
-  std::lock_guard guard(m_out);
+  m_reporter.finished(pkg.name, result.artifact, result.steps);
+  std::lock_guard guard(m_count);
   ++m_built;
   return true;
 }
@@ -192,9 +212,14 @@ BuildSummary Stage::run() {
   auto run = [this](std::size_t i) {
     try {
       return run_one(i);
+    } catch (const Error& e) {
+      m_reporter.failed(m_actions[i]->name,
+                        fmt::format("build of {} failed: {}\n{}", m_actions[i]->name, e.what(),
+                                    e.hint().empty() ? "" : "  hint: " + e.hint() + "\n"));
+      return false;
     } catch (const std::exception& e) {
-      std::lock_guard guard(m_out);
-      std::fprintf(stderr, "osbuild: error: %s: %s\n", m_actions[i]->name.c_str(), e.what());
+      m_reporter.failed(m_actions[i]->name,
+                        fmt::format("build of {} failed: {}\n", m_actions[i]->name, e.what()));
       return false;
     }
   };
@@ -208,12 +233,109 @@ BuildSummary Stage::run() {
   return summary;
 }
 
+Json Stage::packages() const {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < m_actions.size(); ++i) {
+    const auto& pkg = m_ctx.project.package(m_actions[i]->name);
+    Json sources = Json::array();
+    for (const auto& file : pkg.external_files) {
+      sources.push_back({{"url", file.url}, {"path", file.path}, {"sha512", file.sha512}});
+    }
+    Json git = Json::array();
+    for (const auto& g : pkg.git_sources) {
+      git.push_back({{"url", g.url}, {"rev", g.rev}});
+    }
+    out.push_back({{"name", pkg.name},
+                   {"version", pkg.version.str()},
+                   {"license", pkg.license},
+                   {"artifact", m_artifacts[i]},
+                   {"manifest", m_manifests[i]},
+                   {"depends", pkg.depends},
+                   {"requires", pkg.runtime_requires},
+                   {"sources", sources},
+                   {"git", git}});
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> Stage::dependencies() const {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto* action : m_actions) {
+    auto& deps = out[action->name];
+    for (const auto& [name, unused] : action->inputs["depends"].items()) {
+      deps.push_back(name);
+    }
+  }
+  return out;
+}
+
+BuildReporter::Mode reporter_mode(const Context& ctx) {
+  if (ctx.json()) {
+    return BuildReporter::Mode::json;
+  }
+  if (ctx.options.verbosity == Verbosity::quiet) {
+    return BuildReporter::Mode::quiet;
+  }
+  const char* term = std::getenv("TERM");
+  bool dumb = term != nullptr && std::string_view(term) == "dumb";
+  return ::isatty(STDERR_FILENO) != 0 && !dumb ? BuildReporter::Mode::tty
+                                               : BuildReporter::Mode::plain;
+}
+
+// What the image stage reads: the variant's packages as this build left them.
+void write_variant_record(const Context& ctx, const BuildOptions& options, const BuildContext& bc,
+                          const Stage& stage) {
+  const auto& variant = ctx.project.variant(options.name);
+  Json record = {{"variant", variant.name},
+                 {"arch", arch_name(bc.arch)},
+                 {"source-date-epoch", bc.source_date_epoch},
+                 {"os-name", ctx.project.file.name},
+                 {"release-version", ctx.project.file.release_version.str()},
+                 {"included-packages", variant.included_packages},
+                 {"packages", stage.packages()}};
+  fs::path path = variant_record_path(bc.build_dir, bc.arch, variant.name);
+  fs::create_directories(path.parent_path());
+  write_file_atomic(path, record.dump(2) + "\n", Durability::durable);
+}
+
+void print_timings(BuildReporter& reporter, const Stage& stage, double seconds) {
+  auto path = reporter.critical_path(stage.dependencies());
+  auto slow = reporter.slowest(5);
+  if (reporter.mode() == BuildReporter::Mode::json) {
+    Json critical = Json::array();
+    for (const auto& t : path) {
+      critical.push_back({{"package", t.package}, {"seconds", t.seconds}});
+    }
+    Json slowest = Json::array();
+    for (const auto& t : slow) {
+      slowest.push_back({{"package", t.package}, {"seconds", t.seconds}});
+    }
+    std::printf("%s\n", Json({{"event", "timings"},
+                              {"seconds", seconds},
+                              {"critical-path", critical},
+                              {"slowest", slowest}})
+                            .dump()
+                            .c_str());
+    return;
+  }
+  double total = 0;
+  std::string chain;
+  for (const auto& t : path) {
+    total += t.seconds;
+    chain += fmt::format("{}{} ({:.1f}s)", chain.empty() ? "" : " -> ", t.package, t.seconds);
+  }
+  std::printf("timings: %.1fs wall; critical path %.1fs: %s\n", seconds, total,
+              chain.empty() ? "nothing built" : chain.c_str());
+  for (const auto& t : slow) {
+    std::printf("timings:   %6.1fs  %s\n", t.seconds, t.package.c_str());
+  }
+}
+
 FileLock lock_workspace(const fs::path& build_dir) {
   fs::path path = build_dir / ".osbuild" / "lock";
   fs::create_directories(path.parent_path());
   auto lock = FileLock::acquire(path, FileLock::Wait::yes, [&path](const std::string& holder) {
-    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(),
-                 path.c_str());
+    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(), path.c_str());
   });
   return std::move(*lock);
 }
@@ -228,21 +350,34 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
                 fmt::format("pass --arch {}", arch_name(host_arch())));
   }
   store::Store store(ctx.cache_dir());
-  BuildContext bc{ctx.project, store, host_toolchain(), arch,
-                  std::max(1L, ctx.settings.integer("jobs")), source_date_epoch(),
+  BuildContext bc{ctx.project,
+                  store,
+                  host_toolchain(),
+                  arch,
+                  std::max(1L, ctx.settings.integer("jobs")),
+                  source_date_epoch(),
                   ctx.build_dir()};
   if (options.explain == Explain::yes) {
     // The probe starts a sandbox, so a no-op build without --explain does not pay for it.
     std::printf("explain: sandbox: %s\n",
                 std::string(sandbox_kind_name(sandbox::detect_sandbox())).c_str());
   }
+  for (const auto& name : options.force_packages) {
+    ctx.project.package(name);  // an unknown name is an error with the nearest match
+  }
   auto graph = graph::PackageGraph::build(ctx.project);
   auto plan = make_build_plan(ctx, options, graph, bc.toolchain.identity());
   FileLock lock = lock_workspace(bc.build_dir);
   sandbox::InterruptGuard guard;
-  auto start = Clock::now();
-  BuildSummary summary = Stage(ctx, options, bc, select_actions(options, plan, graph)).run();
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  auto actions = select_actions(options, plan, graph);
+  BuildReporter reporter(reporter_mode(ctx), std::string(arch_name(arch)), actions.size());
+  Stage stage(ctx, options, bc, std::move(actions), reporter);
+  BuildSummary summary = stage.run();
+  reporter.stop();
+  double seconds = reporter.elapsed();
+  if (options.timings) {
+    print_timings(reporter, stage, seconds);
+  }
   if (sandbox::interrupted()) {
     throw Error("build interrupted", "run the build again: finished packages are cached",
                 ExitCode::interrupted);
@@ -253,7 +388,19 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
                 fmt::format("see the report above; logs are in {}",
                             (bc.build_dir / "logs" / arch_name(arch)).string()));
   }
-  if (summary.built == 0) {
+  if (options.target == BuildTarget::variant) {
+    write_variant_record(ctx, options, bc, stage);
+  }
+  if (reporter.mode() == BuildReporter::Mode::json) {
+    std::printf("%s\n", Json({{"event", "summary"},
+                              {"packages", summary.total},
+                              {"built", summary.built},
+                              {"cached", summary.cached},
+                              {"seconds", seconds}})
+                            .dump()
+                            .c_str());
+  } else if (reporter.mode() == BuildReporter::Mode::quiet) {
+  } else if (summary.built == 0) {
     std::printf("nothing to do: %zu packages up to date\n", summary.total);
   } else {
     std::printf("build: %zu packages: %zu built, %zu up to date in %.1fs\n", summary.total,

@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include "osbuild/build/build.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
@@ -61,6 +62,11 @@ std::string explain_reason(const std::optional<Json>& previous, const Json& inpu
                       ")");
   }
   return changes.empty() ? "no cached result (the cache no longer holds it)" : join(changes, ", ");
+}
+
+std::filesystem::path variant_record_path(const std::filesystem::path& build_dir, Arch arch,
+                                          const std::string& variant) {
+  return build_dir / ".osbuild" / "variants" / std::string(arch_name(arch)) / (variant + ".json");
 }
 
 }  // namespace osbuild::build

@@ -11,12 +11,12 @@
 namespace osbuild::build {
 
 class StateFile {
-public:
+ public:
   StateFile(const std::filesystem::path& build_dir, Arch arch, const std::string& package);
   std::optional<Json> read() const;
   void write(const std::string& key, const std::string& artifact, const Json& inputs) const;
 
-private:
+ private:
   std::filesystem::path m_path;
 };
 

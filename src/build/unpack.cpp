@@ -27,8 +27,8 @@ ReadArchive open_archive(const fs::path& path) {
   archive_read_support_filter_all(a.get());
   archive_read_support_format_all(a.get());
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-    throw Error(fmt::format("cannot open archive {}: {}", path.string(),
-                            archive_error_string(a.get())));
+    throw Error(
+        fmt::format("cannot open archive {}: {}", path.string(), archive_error_string(a.get())));
   }
   return a;
 }
@@ -156,21 +156,21 @@ void copy_data(archive* in, archive* out, const fs::path& archive_path) {
   int r = ARCHIVE_OK;
   while ((r = archive_read_data_block(in, &buffer, &size, &offset)) == ARCHIVE_OK) {
     if (archive_write_data_block(out, buffer, size, offset) != ARCHIVE_OK) {
-      throw Error(fmt::format("cannot unpack {}: {}", archive_path.string(),
-                              archive_error_string(out)));
+      throw Error(
+          fmt::format("cannot unpack {}: {}", archive_path.string(), archive_error_string(out)));
     }
   }
   if (r != ARCHIVE_EOF) {
-    throw Error(fmt::format("cannot read archive {}: {}", archive_path.string(),
-                            archive_error_string(in)));
+    throw Error(
+        fmt::format("cannot read archive {}: {}", archive_path.string(), archive_error_string(in)));
   }
 }
 
 }  // namespace
 
 bool is_archive_name(std::string_view name) {
-  for (std::string_view suffix : {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz",
-                                  ".txz", ".tar.zst", ".tzst", ".zip"}) {
+  for (std::string_view suffix : {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
+                                  ".tar.zst", ".tzst", ".zip"}) {
     if (ends_with(name, suffix)) {
       return true;
     }
@@ -178,16 +178,16 @@ bool is_archive_name(std::string_view name) {
   return false;
 }
 
-void unpack_archive(const fs::path& archive_file, const fs::path& dest, StripTop strip,
-                    Links links, std::string_view name) {
+void unpack_archive(const fs::path& archive_file, const fs::path& dest, StripTop strip, Links links,
+                    std::string_view name) {
   // Messages name the archive as the user knows it; the file itself is read from archive_file.
   const fs::path archive_path = name.empty() ? archive_file : fs::path(name);
   std::size_t strip_count = strip == StripTop::yes && common_top(archive_file) ? 1 : 0;
   ReadArchive in = open_archive(archive_file);
   WriteArchive out(archive_write_disk_new(), archive_write_free);
-  archive_write_disk_set_options(
-      out.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                     ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+  archive_write_disk_set_options(out.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
+                                                ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                                ARCHIVE_EXTRACT_SECURE_NODOTDOT);
   fs::create_directories(dest);
   archive_entry* entry = nullptr;
   int r = ARCHIVE_OK;

@@ -8,8 +8,9 @@ namespace osbuild::cli {
 
 namespace {
 
-void add_target(CLI::App& build, CliState& state, const std::shared_ptr<build::BuildOptions>& options,
-                build::BuildTarget target, const char* name, const char* help) {
+void add_target(CLI::App& build, CliState& state,
+                const std::shared_ptr<build::BuildOptions>& options, build::BuildTarget target,
+                const char* name, const char* help) {
   auto* sub = build.add_subcommand(name, help);
   sub->add_option("name", options->name, std::string("the ") + name + " to build")->required();
   sub->callback([&state, options, target] {
@@ -33,13 +34,24 @@ void setup_build(CLI::App& sub, CliState& state) {
   sub.add_option_function<std::string>(
       "-j,--jobs", [&flags](const std::string& v) { flags["jobs"] = v; },
       "packages built at once (default: the number of cores)");
-  sub.add_flag_callback("--explain", [options] { options->explain = build::Explain::yes; },
-                        "say why each package is built (which input changed)");
-  sub.add_flag_callback("--force", [options] { options->force = build::Force::yes; },
-                        "build even when the cache holds a result");
-  sub.add_flag_callback("--keep-going",
-                        [options] { options->on_failure = build::OnFailure::keep_going; },
-                        "after a failure, go on building what does not depend on it");
+  sub.add_flag_callback(
+      "--explain", [options] { options->explain = build::Explain::yes; },
+      "say why each package is built (which input changed)");
+  sub.add_flag_callback(
+      "--force", [options] { options->force = build::Force::yes; },
+      "build even when the cache holds a result");
+  sub.add_option_function<std::vector<std::string>>(
+      "--force-package",
+      [options](const std::vector<std::string>& names) {
+        options->force_packages.insert(options->force_packages.end(), names.begin(), names.end());
+      },
+      "build this package even when the cache holds a result (repeatable)");
+  sub.add_flag_callback(
+      "--timings", [options] { options->timings = true; },
+      "print the critical path and the slowest packages at the end");
+  sub.add_flag_callback(
+      "--keep-going", [options] { options->on_failure = build::OnFailure::keep_going; },
+      "after a failure, go on building what does not depend on it");
   add_target(sub, state, options, build::BuildTarget::package, "package",
              "build one package and its build-time dependencies");
   add_target(sub, state, options, build::BuildTarget::variant, "variant",

@@ -14,8 +14,8 @@ namespace {
 constexpr BuildSystem k_build_systems[] = {BuildSystem::cmake, BuildSystem::autotools,
                                            BuildSystem::make, BuildSystem::script};
 
-std::vector<std::string> read_list(const TableReader& table, std::string_view key,
-                                   Package& package, const std::string& record_as) {
+std::vector<std::string> read_list(const TableReader& table, std::string_view key, Package& package,
+                                   const std::string& record_as) {
   auto list = table.get_string_list(key);
   if (!list) {
     return {};
@@ -30,8 +30,8 @@ void check_relative_paths(const StringList& list, std::string_view key) {
   for (std::size_t i = 0; i < list.values.size(); ++i) {
     std::string problem = relative_path_problem(list.values[i]);
     if (!problem.empty()) {
-      fail_at(list.where[i], "invalid path '" + list.values[i] + "' in '" + std::string(key) +
-                                 "': " + problem,
+      fail_at(list.where[i],
+              "invalid path '" + list.values[i] + "' in '" + std::string(key) + "': " + problem,
               "write a path relative to the package folder");
     }
   }
@@ -230,8 +230,9 @@ std::map<std::string, std::string> read_env(const TableReader& build, const File
 }
 
 BuildStep read_step(const toml::table& table, const FileRef& file) {
-  TableReader t(table, file, "[[build.step]]",
-                {{"name", "\"compile\""}, {"inputs", "[\"go.mod\", \"go.sum\"]"}, {"run", "\"make\""}});
+  TableReader t(
+      table, file, "[[build.step]]",
+      {{"name", "\"compile\""}, {"inputs", "[\"go.mod\", \"go.sum\"]"}, {"run", "\"make\""}});
   BuildStep step;
   step.where = t.where();
   step.name = t.require_string("name");
@@ -264,8 +265,8 @@ void read_script(const TableReader& t, Package& package) {
     t.fail("script", "'script' is only used with system = \"script\"",
            "set system = \"script\" or remove script");
   }
-  if (wanted && !script) {
-    t.fail_missing("script");
+  if (wanted && !script && package.build.steps.empty()) {
+    t.fail_missing("script");  // with [[build.step]]s, the steps are the build
   }
   if (!script) {
     return;
@@ -294,11 +295,11 @@ void read_build(const TableReader& root, const FileRef& file, Package& package) 
   PackageBuild& build = package.build;
   build.system = read_enum(t, "system", k_build_systems, build_system_name, BuildSystem::make);
   package.where["build.system"] = t.where("system");
-  read_script(t, package);
-  build.target_compatible_with = read_list(t, "target-compatible-with", package,
-                                           "build.target-compatible-with");
-  build.env = read_env(t, file);
   read_steps(t, file, build);
+  read_script(t, package);
+  build.target_compatible_with =
+      read_list(t, "target-compatible-with", package, "build.target-compatible-with");
+  build.env = read_env(t, file);
   if (auto patches = t.get_string_list("patches")) {
     check_relative_paths(*patches, "patches");
     build.patches = patches->values;

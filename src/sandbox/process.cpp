@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,8 +38,14 @@ void unregister_group(std::size_t slot) {
 }
 
 [[noreturn]] void exec_child(const ProcessSpec& spec, const std::string& program,
-                             std::vector<char*>& argv, std::vector<char*>& envp) {
+                             std::vector<char*>& argv, std::vector<char*>& envp, pid_t parent) {
   ::setpgid(0, 0);
+  // Killed with osbuild, even by `kill -9` that leaves no handler to run; the sandbox's own pid
+  // namespace then takes every process of the build with it.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) {
+    ::_exit(137);  // osbuild died before the line above ran
+  }
   int log = ::open(spec.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (log < 0 || null < 0 || ::dup2(null, 0) < 0 || ::dup2(log, 1) < 0 || ::dup2(log, 2) < 0) {
@@ -85,12 +92,13 @@ ProcessResult run_process(const ProcessSpec& spec) {
     envp.push_back(e.data());
   }
   envp.push_back(nullptr);
+  pid_t self = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     throw Error(std::string("cannot start ") + spec.argv.front() + ": " + std::strerror(errno));
   }
   if (pid == 0) {
-    exec_child(spec, program, argv, envp);
+    exec_child(spec, program, argv, envp, self);
   }
   ::setpgid(pid, pid);  // also in the child: whichever runs first wins the race
   std::size_t slot = register_group(pid);
@@ -132,6 +140,8 @@ InterruptGuard::~InterruptGuard() {
   ::sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted() {
+  return g_interrupted != 0;
+}
 
 }  // namespace osbuild::sandbox

@@ -12,9 +12,12 @@ namespace osbuild::sandbox {
 
 std::string_view sandbox_kind_name(SandboxKind kind) {
   switch (kind) {
-    case SandboxKind::bwrap: return "bwrap";
-    case SandboxKind::unshare: return "unshare -n";
-    case SandboxKind::none: return "none";
+    case SandboxKind::bwrap:
+      return "bwrap";
+    case SandboxKind::unshare:
+      return "unshare -n";
+    case SandboxKind::none:
+      return "none";
   }
   return "?";
 }
@@ -42,6 +45,16 @@ std::string find_program(std::string_view name) {
 
 namespace {
 
+// A pid namespace of its own, whose init is killed with osbuild (--kill-child), takes every
+// process of the build with it, even after `kill -9` of osbuild.
+const std::vector<std::string> k_unshare_prefix = {"unshare", "-n", "--pid", "--fork",
+                                                   "--kill-child"};
+const std::vector<std::string> k_unshare_probe = [] {
+  auto argv = k_unshare_prefix;
+  argv.push_back("true");
+  return argv;
+}();
+
 bool probe(const std::vector<std::string>& argv) {
   if (find_program(argv.front()).empty()) {
     return false;
@@ -54,13 +67,13 @@ SandboxKind probe_sandbox() {
   const char* forced = std::getenv("OSBUILD_SANDBOX");
   std::string choice = forced != nullptr ? forced : "";
   if (choice == "unshare") {
-    return probe({"unshare", "-n", "true"}) ? SandboxKind::unshare : SandboxKind::none;
+    return probe(k_unshare_probe) ? SandboxKind::unshare : SandboxKind::none;
   }
-  if (probe({"bwrap", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--dev",
-             "/dev", "--proc", "/proc", "true"})) {
+  if (probe({"bwrap", "--unshare-net", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/",
+             "--dev", "/dev", "--proc", "/proc", "true"})) {
     return SandboxKind::bwrap;
   }
-  if (choice != "bwrap" && probe({"unshare", "-n", "true"})) {
+  if (choice != "bwrap" && probe(k_unshare_probe)) {
     return SandboxKind::unshare;
   }
   return SandboxKind::none;
@@ -82,8 +95,19 @@ std::vector<std::string> sandbox_argv(SandboxKind kind, const SandboxSpec& spec,
                                       const std::vector<std::string>& command) {
   std::vector<std::string> argv;
   if (kind == SandboxKind::bwrap) {
-    argv = {"bwrap", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
-            "--dev", "/dev", "--proc", "/proc"};
+    // --unshare-pid: when bwrap dies with osbuild (--die-with-parent), the kernel kills every
+    // process left in the build's pid namespace.
+    argv = {"bwrap",
+            "--unshare-net",
+            "--unshare-pid",
+            "--die-with-parent",
+            "--ro-bind",
+            "/",
+            "/",
+            "--dev",
+            "/dev",
+            "--proc",
+            "/proc"};
     // Later mounts win: read-only folders first, then the writable ones inside them.
     for (const auto& dir : spec.read_only) {
       argv.insert(argv.end(), {"--ro-bind", dir.string(), dir.string()});
@@ -93,7 +117,8 @@ std::vector<std::string> sandbox_argv(SandboxKind kind, const SandboxSpec& spec,
     }
     argv.insert(argv.end(), {"--chdir", spec.cwd.string(), "--"});
   } else if (kind == SandboxKind::unshare) {
-    argv = {"unshare", "-n", "--"};
+    argv = k_unshare_prefix;
+    argv.push_back("--");
   }
   argv.insert(argv.end(), command.begin(), command.end());
   return argv;

@@ -19,6 +19,20 @@ expect_eq "$("$pkgs/lua/usr/bin/lua" -e 'print(1+1)')" 2 "lua -e"
 grep -q 'VERSION_ID=1.4.0' "$pkgs/os-release/usr/lib/os-release" || fail "os-release content"
 [ -L "$pkgs/os-release/etc/os-release" ] || fail "os-release symlink kept"
 [ -s "$PROJECT/build/logs/$(uname -m)/zlib.log" ] || fail "no zlib log"
+# The record the image stage reads: every package with its artifact, in the store.
+python3 - "$PROJECT/build/.osbuild/variants/$(uname -m)/dev.json" "$OSBUILD_CACHE_DIR" <<'PY' ||
+import json, os, sys
+record = json.load(open(sys.argv[1]))
+assert record["variant"] == "dev" and record["release-version"] == "1.4.0", record
+names = sorted(p["name"] for p in record["packages"])
+assert names == ["hello-agent", "init", "lua", "os-release", "zlib"], names
+for p in record["packages"]:
+    a = p["artifact"]
+    assert os.path.exists(os.path.join(sys.argv[2], "cas", a[:2], a)), p
+zlib = [p for p in record["packages"] if p["name"] == "zlib"][0]
+assert zlib["sources"][0]["sha512"] and zlib["license"], zlib
+PY
+  fail "the variant record is not as expected"
 
 run build variant dev
 expect_status 0

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `kill -9` of osbuild mid-build leaves a sound store and a free lock: `cache verify` finds nothing
-# to remove and a rerun builds what was interrupted, reusing what finished.
+# to remove, no process of the build survives, and a rerun builds what was interrupted, reusing
+# what finished.
 source "$OSBUILD_TESTS/integration/build_lib.bash"
 script_project "$TEST_TMP/project"
 cd "$PROJECT" || exit 1
 script_package first 'mkdir -p "$OSBUILD_DESTDIR" && echo first >"$OSBUILD_DESTDIR/first"'
 touch "$TEST_TMP/slow"
-script_package second "[ -e '$TEST_TMP/slow' ] && echo started && sleep 4
+script_package second "[ -e '$TEST_TMP/slow' ] && echo started && sleep 4.0417
 mkdir -p \"\$OSBUILD_DESTDIR\" && echo second >\"\$OSBUILD_DESTDIR/second\"" 'depends = ["first"]'
 "$OSBUILD" build package second -j1 >"$TEST_TMP/out" 2>&1 &
 pid=$!
@@ -15,6 +16,9 @@ for _ in $(seq 100); do grep -q started "$log" 2>/dev/null && break; sleep 0.1; 
 grep -q started "$log" || fail "the build did not start: $(cat "$TEST_TMP/out")"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
+# Nothing of the build outlives osbuild: its oddly timed sleep is gone within two seconds.
+for _ in $(seq 20); do pgrep -f "sleep 4.0417" >/dev/null || break; sleep 0.1; done
+pgrep -f "sleep 4.0417" >/dev/null && fail "a process of the build outlived kill -9 of osbuild"
 run cache verify
 expect_status 0
 expect_not_contains "removed"

@@ -2,10 +2,13 @@
 // The build stage: every package of a variant (or one package and its build-time dependencies)
 // compiled in dependency order, sandboxed, in parallel, cached by content (docs/build.md).
 #include <cstddef>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "osbuild/build/scheduler.h"
 #include "osbuild/pipeline/context.h"
+#include "osbuild/util/arch.h"
 
 namespace osbuild::build {
 
@@ -17,8 +20,10 @@ struct BuildOptions {
   BuildTarget target = BuildTarget::variant;
   std::string name;
   Force force = Force::no;
+  std::vector<std::string> force_packages;  // --force-package: rebuild these even when cached
   Explain explain = Explain::no;
   OnFailure on_failure = OnFailure::stop;
+  bool timings = false;  // --timings: critical path and slowest packages at the end
 };
 
 struct BuildSummary {
@@ -28,6 +33,12 @@ struct BuildSummary {
   std::size_t failed = 0;
   std::size_t skipped = 0;
 };
+
+// Where a successful `build variant` records the variant's packages (name, version, license,
+// artifact and manifest digests, depends, requires, sources) for the image stage:
+// build/.osbuild/variants/<arch>/<variant>.json.
+std::filesystem::path variant_record_path(const std::filesystem::path& build_dir, Arch arch,
+                                          const std::string& variant);
 
 // Runs the stage; throws an Error naming the packages that failed.
 BuildSummary run_build(Context& ctx, const BuildOptions& options);

@@ -1,6 +1,8 @@
 // The build environment, the failure report's missing program, and --explain's reasons.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "build/package_build.h"
 #include "build/state.h"
 #include "osbuild/build/env.h"
@@ -25,11 +27,28 @@ TEST(BuildEnv, HoldsExactlyTheContract) {
   for (const auto& [name, value] : env) {
     names.push_back(name);
   }
-  std::vector<std::string> expected = {
-      "AR", "CC", "CFLAGS", "CXX", "EXTRA", "HOME", "LC_ALL", "LDFLAGS", "OSBUILD_ARCH",
-      "OSBUILD_DESTDIR", "OSBUILD_JOBS", "OSBUILD_PACKAGE_NAME", "OSBUILD_SOURCES",
-      "OSBUILD_SYSROOT", "OSBUILD_TARGET", "PATH", "PKG_CONFIG_PATH", "PKG_CONFIG_SYSROOT_DIR",
-      "RANLIB", "SOURCE_DATE_EPOCH", "STRIP", "TMPDIR"};
+  std::vector<std::string> expected = {"AR",
+                                       "CC",
+                                       "CFLAGS",
+                                       "CXX",
+                                       "EXTRA",
+                                       "HOME",
+                                       "LC_ALL",
+                                       "LDFLAGS",
+                                       "OSBUILD_ARCH",
+                                       "OSBUILD_DESTDIR",
+                                       "OSBUILD_JOBS",
+                                       "OSBUILD_PACKAGE_NAME",
+                                       "OSBUILD_SOURCES",
+                                       "OSBUILD_SYSROOT",
+                                       "OSBUILD_TARGET",
+                                       "PATH",
+                                       "PKG_CONFIG_PATH",
+                                       "PKG_CONFIG_SYSROOT_DIR",
+                                       "RANLIB",
+                                       "SOURCE_DATE_EPOCH",
+                                       "STRIP",
+                                       "TMPDIR"};
   EXPECT_EQ(names, expected);
   EXPECT_EQ(env["OSBUILD_TARGET"], "aarch64-linux-gnu");
   EXPECT_EQ(env["OSBUILD_JOBS"], "4");
@@ -59,6 +78,44 @@ TEST(FailureReport, NamesTheMissingProgram) {
   EXPECT_EQ(missing_program("all fine\n"), "");
 }
 
+TEST(FailureReport, NamesTheDebianPackageAndTheStep) {
+  EXPECT_EQ(debian_package_for("ninja"), "ninja-build");
+  EXPECT_EQ(debian_package_for("/usr/bin/aarch64-linux-gnu-gcc"), "gcc-aarch64-linux-gnu");
+  EXPECT_EQ(debian_package_for("osbuild-no-such-tool"), "");
+  auto dir = std::filesystem::temp_directory_path() / "osbuild-report-test";
+  std::filesystem::create_directories(dir);
+  auto log = dir / "p.log";
+  std::ofstream(log) << "$ sh -c ninja\nsh: 1: ninja: not found\n";
+  std::string report = failure_report("p", "step deps", "sh -c ninja", 127, log);
+  EXPECT_NE(report.find("build of p (step deps) failed"), std::string::npos) << report;
+  EXPECT_NE(report.find("missing: ninja (asked for by package p, step deps): install it on the "
+                        "host (apt-get install ninja-build)"),
+            std::string::npos)
+      << report;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FailureReport, NamesTheHunksOfAFailedPatch) {
+  auto dir = std::filesystem::temp_directory_path() / "osbuild-report-patch-test";
+  std::filesystem::create_directories(dir);
+  auto log = dir / "p.log";
+  std::ofstream(log) << "$ patch -p1 -N -i /p/0001-ok.patch\npatching file a.c\n"
+                     << "$ patch -p1 -N -i /p/0002-bad.patch\npatching file src/b.c\n"
+                     << "Hunk #1 succeeded at 3.\nHunk #2 FAILED at 14.\n"
+                     << "1 out of 2 hunks FAILED -- saving rejects to file src/b.c.rej\n"
+                     << "patching file c.c\nHunk #1 FAILED at 2.\n";
+  std::string report =
+      failure_report("p", "patch 0002-bad.patch", "patch -p1 -N -i /p/0002-bad.patch", 1, log);
+  EXPECT_NE(report.find("patch 0002-bad.patch does not apply: hunk #2 of src/b.c (at line 14)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("patch 0002-bad.patch does not apply: hunk #1 of c.c (at line 2)"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("of a.c"), std::string::npos) << report;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Explain, SaysWhichInputChanged) {
   Json old_inputs = {{"recipe", {{"name", "a"}}}, {"depends", {{"zlib", std::string(64, 'a')}}}};
   Json new_inputs = old_inputs;
@@ -80,7 +137,8 @@ TEST(BuildCommands, ScriptAndMake) {
   pkg.build.patches = {"fix.patch"};
   auto commands = build_commands(pkg, 2);
   ASSERT_EQ(commands.size(), 2u);
-  EXPECT_EQ(commands[0], (std::vector<std::string>{"patch", "-p1", "-N", "-i", "/p/zlib/fix.patch"}));
+  EXPECT_EQ(commands[0],
+            (std::vector<std::string>{"patch", "-p1", "-N", "-i", "/p/zlib/fix.patch"}));
   EXPECT_EQ(commands[1], (std::vector<std::string>{"sh", "/p/zlib/build.sh"}));
   pkg.build.patches.clear();
   pkg.build.system = config::BuildSystem::make;

@@ -10,16 +10,38 @@ namespace {
 TEST(Sandbox, BwrapBindsReadOnlyFirstThenWritable) {
   SandboxSpec spec{"/w/src", {"/w/src", "/w/dest"}, {"/project"}};
   auto argv = sandbox_argv(SandboxKind::bwrap, spec, {"sh", "build.sh"});
-  std::vector<std::string> expected = {
-      "bwrap", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-      "--proc", "/proc", "--ro-bind", "/project", "/project", "--bind", "/w/src", "/w/src",
-      "--bind", "/w/dest", "/w/dest", "--chdir", "/w/src", "--", "sh", "build.sh"};
+  std::vector<std::string> expected = {"bwrap",
+                                       "--unshare-net",
+                                       "--unshare-pid",
+                                       "--die-with-parent",
+                                       "--ro-bind",
+                                       "/",
+                                       "/",
+                                       "--dev",
+                                       "/dev",
+                                       "--proc",
+                                       "/proc",
+                                       "--ro-bind",
+                                       "/project",
+                                       "/project",
+                                       "--bind",
+                                       "/w/src",
+                                       "/w/src",
+                                       "--bind",
+                                       "/w/dest",
+                                       "/w/dest",
+                                       "--chdir",
+                                       "/w/src",
+                                       "--",
+                                       "sh",
+                                       "build.sh"};
   EXPECT_EQ(argv, expected);
 }
 
 TEST(Sandbox, UnshareWrapsTheCommand) {
   auto argv = sandbox_argv(SandboxKind::unshare, {}, {"make"});
-  EXPECT_EQ(argv, (std::vector<std::string>{"unshare", "-n", "--", "make"}));
+  EXPECT_EQ(argv, (std::vector<std::string>{"unshare", "-n", "--pid", "--fork", "--kill-child",
+                                            "--", "make"}));
 }
 
 TEST(Process, RunsWithExactlyTheGivenEnvironment) {
