@@ -28,7 +28,14 @@ class Scheduler {
         m_on_failure(on_failure),
         m_state(nodes.size(), NodeState::pending),
         m_started(nodes.size(), false),
-        m_priority(critical_path_priorities(nodes)) {}
+        m_priority(critical_path_priorities(nodes)) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].done) {
+        m_state[i] = NodeState::succeeded;
+        m_started[i] = true;
+      }
+    }
+  }
 
   std::vector<NodeState> run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
                              const std::function<bool()>& stop);

@@ -151,8 +151,7 @@ bool Stage::use_cached(std::size_t i, const std::string& key, const Json& inputs
   m_artifacts[i] = cached->first;
   m_manifests[i] = cached->second;
   StateFile state(m_bc.build_dir, m_bc.arch, name);
-  auto previous = state.read();
-  if (!previous || previous->value("artifact", "") != cached->first ||
+  if (state.artifact() != cached->first ||
       !fs::exists(m_bc.build_dir / "packages" / arch_name(m_bc.arch) / name)) {
     auto blob = m_bc.store.get_blob(cached->first);
     if (!blob) {
@@ -202,16 +201,24 @@ bool Stage::run_one(std::size_t i) {
 
 BuildSummary Stage::run() {
   std::vector<ScheduleNode> nodes;
-  for (const auto* action : m_actions) {
+  for (std::size_t i = 0; i < m_actions.size(); ++i) {
     ScheduleNode node;
-    for (const auto& [name, unused] : action->inputs["depends"].items()) {
+    bool deps_done = true;
+    for (const auto& [name, unused] : m_actions[i]->inputs["depends"].items()) {
       node.deps.push_back(m_index.at(name));
+      deps_done = deps_done && nodes[m_index.at(name)].done;
+    }
+    // Cache hits are found here, in dependency order on this thread: a no-op build starts no
+    // thread and waits on nothing.
+    if (deps_done && !sandbox::interrupted()) {
+      Json inputs = inputs_of(i);
+      node.done = use_cached(i, graph::action_key("build", inputs), inputs);
     }
     nodes.push_back(node);
   }
   auto run = [this](std::size_t i) {
     try {
-      return run_one(i);
+      return run_one(i);  // a dependency was rebuilt, so the cache is asked again
     } catch (const Error& e) {
       m_reporter.failed(m_actions[i]->name,
                         fmt::format("build of {} failed: {}\n{}", m_actions[i]->name, e.what(),

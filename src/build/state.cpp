@@ -24,6 +24,17 @@ void StateFile::write(const std::string& key, const std::string& artifact,
   std::filesystem::create_directories(m_path.parent_path());
   Json doc = {{"key", key}, {"artifact", artifact}, {"inputs", inputs}};
   write_file_atomic(m_path, doc.dump(1) + "\n", Durability::cache);
+  write_file_atomic(artifact_path(), artifact + "\n", Durability::cache);
+}
+
+std::filesystem::path StateFile::artifact_path() const {
+  auto path = m_path;
+  return path.replace_extension(".artifact");
+}
+
+std::string StateFile::artifact() const {
+  auto text = read_file(artifact_path());
+  return text.ok() ? std::string(trim(text.value())) : std::string();
 }
 
 namespace {

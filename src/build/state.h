@@ -15,8 +15,12 @@ class StateFile {
   StateFile(const std::filesystem::path& build_dir, Arch arch, const std::string& package);
   std::optional<Json> read() const;
   void write(const std::string& key, const std::string& artifact, const Json& inputs) const;
+  // The recorded artifact digest alone, from a small file beside the record: a no-op build reads
+  // it for every package, the full record only when --explain asks.
+  std::string artifact() const;
 
  private:
+  std::filesystem::path artifact_path() const;
   std::filesystem::path m_path;
 };
 

@@ -10,6 +10,7 @@ namespace osbuild::build {
 struct ScheduleNode {
   std::vector<std::size_t> deps;  // indices of nodes that must succeed first; deps come first
   double weight = 1;              // expected cost, for the critical-path priority
+  bool done = false;              // already succeeded (a cache hit found before scheduling)
 };
 
 enum class OnFailure { stop, keep_going };
