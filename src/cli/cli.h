@@ -29,5 +29,8 @@ void setup_fetch(CLI::App& sub, CliState& state);
 void setup_plan(CLI::App& sub, CliState& state);
 void setup_cache(CLI::App& sub, CliState& state);
 void setup_build(CLI::App& sub, CliState& state);
+void setup_repo(CLI::App& sub, CliState& state);
+void setup_keys(CLI::App& sub, CliState& state);
+void setup_root(CLI::App& sub, CliState& state);
 
 }  // namespace osbuild::cli

@@ -1,0 +1,227 @@
+// `osbuild repo [V]`, `repo validate`, `repo check-expirations`, `repo refresh` (docs/repo.md).
+#include <cstdio>
+#include <memory>
+
+#include "cli.h"
+#include "osbuild/repo/repo.h"
+#include "osbuild/util/units.h"
+
+namespace osbuild::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RepoArgs {
+  repo::RepoOptions publish;
+  bool force = false;
+  bool no_targets = false;
+  bool unsafe = false;
+  std::vector<std::string> keys;
+  std::string root;
+};
+
+void setting_flag(CLI::App& app, CliState& state, const std::string& names, const std::string& key,
+                  const std::string& help) {
+  auto& flags = state.options.flags;
+  app.add_option_function<std::string>(
+      names, [&flags, key](const std::string& v) { flags[key] = v; }, help);
+}
+
+// Options every repo command takes: the variant, the repository and where it is read from.
+void common_options(CLI::App& app, CliState& state, const std::shared_ptr<RepoArgs>& args) {
+  app.add_option("variant", args->publish.target.variant,
+                 "the variant (default: BUILDSYS_VARIANT)");
+  setting_flag(app, state, "--arch", "arch", "target architecture (x86_64, aarch64)");
+  setting_flag(app, state, "--repo", "publish.repo", "the [repo.<name>] of Infra.toml");
+  setting_flag(app, state, "--infra-config", "publish.infra-config-path", "Infra.toml to read");
+  app.add_option("--metadata-url", args->publish.target.metadata_url,
+                 "read the repository's metadata/<variant>/<arch>/ from this URL instead");
+  app.add_option("--targets-url", args->publish.target.targets_url,
+                 "read the repository's targets from this URL instead");
+}
+
+void signing_options(CLI::App& app, CliState& state, const std::shared_ptr<RepoArgs>& args) {
+  app.add_option("-k,--key", args->keys,
+                 "a PEM signing key, instead of Infra.toml's signing_keys; repeat for thresholds");
+  app.add_option("--root", args->root,
+                 "publish this root.json as the next root version (root rotation)");
+  setting_flag(app, state, "--expiration-policy", "publish.expiration-policy-path",
+               "repo-expirations.toml to use");
+  setting_flag(app, state, "--release-start-time", "release-start-time",
+               "start of waves and expirations: RFC 3339 or 'in 2 days' (default now)");
+}
+
+repo::RepoTarget finish_target(const RepoArgs& args) {
+  repo::RepoTarget t = args.publish.target;
+  for (const auto& k : args.keys) {
+    t.keys.emplace_back(k);
+  }
+  if (!args.root.empty()) {
+    t.root = args.root;
+  }
+  return t;
+}
+
+std::string display(const Context& ctx, const fs::path& p) {
+  auto rel = p.lexically_relative(ctx.root());
+  return rel.empty() || rel.string().starts_with("..") ? p.string() : rel.string();
+}
+
+int print_written(const Context& ctx, const repo::PublishSummary& s, const char* verb) {
+  if (ctx.json()) {
+    Json doc{{"output", s.output.string()},
+             {"metadata", s.metadata_dir.string()},
+             {"version", s.version},
+             {"new_targets", s.new_targets},
+             {"total_targets", s.total_targets},
+             {"bytes", s.bytes},
+             {"created", s.created},
+             {"timestamp_version", s.timestamp_version}};
+    std::printf("%s\n", doc.dump(2).c_str());
+    return 0;
+  }
+  if (ctx.options.verbosity == Verbosity::quiet) {
+    return 0;
+  }
+  std::printf("%s %s\n", verb, display(ctx, s.output).c_str());
+  if (!s.version.empty()) {
+    std::printf("  version   %s, %zu targets written (%s), %zu in the repository%s\n",
+                s.version.c_str(), s.new_targets, format_size(s.bytes).c_str(), s.total_targets,
+                s.created ? " (new repository)" : "");
+  } else {
+    std::printf("  targets   %zu, untouched\n", s.total_targets);
+  }
+  std::printf("  metadata  %s/ (timestamp version %llu)\n", display(ctx, s.metadata_dir).c_str(),
+              static_cast<unsigned long long>(s.timestamp_version));
+  return 0;
+}
+
+void print_roles(const std::vector<repo::RoleStatus>& roles) {
+  for (const auto& r : roles) {
+    std::printf("  %-10s %-20s version %-6llu expires %s\n",
+                std::string(repo::role_name(r.role)).c_str(), r.file.c_str(),
+                static_cast<unsigned long long>(r.version), format_rfc3339(r.expires).c_str());
+  }
+}
+
+Json roles_json(const std::vector<repo::RoleStatus>& roles) {
+  Json list = Json::array();
+  for (const auto& r : roles) {
+    list.push_back({{"role", repo::role_name(r.role)},
+                    {"file", r.file},
+                    {"version", r.version},
+                    {"expires", format_rfc3339(r.expires)}});
+  }
+  return list;
+}
+
+int validate(CliState& state, const RepoArgs& args) {
+  Context ctx = open_context(state.options);
+  auto check = args.no_targets ? repo::CheckTargets::no : repo::CheckTargets::yes;
+  auto s = repo::validate_repo(ctx, finish_target(args), check);
+  if (ctx.json()) {
+    Json doc{{"metadata_url", s.metadata_url}, {"targets_url", s.targets_url},
+             {"roles", roles_json(s.roles)},   {"targets", s.targets},
+             {"target_bytes", s.target_bytes}, {"valid", true}};
+    std::printf("%s\n", doc.dump(2).c_str());
+    return 0;
+  }
+  std::printf("valid: %s\n", s.metadata_url.c_str());
+  print_roles(s.roles);
+  if (check == repo::CheckTargets::yes) {
+    std::printf("  targets    %zu downloaded and checked (%s)\n", s.targets,
+                format_size(s.target_bytes).c_str());
+  } else {
+    std::printf("  targets    %zu listed, not downloaded (--no-targets)\n", s.targets);
+  }
+  return 0;
+}
+
+int check_expirations(CliState& state, const RepoArgs& args) {
+  Context ctx = open_context(state.options);
+  const auto& within = ctx.settings.get("repo.expiring-within");
+  auto window = parse_duration(within.value).value_or_throw("--within");
+  if (window.kind != TimeSpec::Kind::offset) {
+    throw UsageError("--within '" + within.value + "' must be a duration such as '3 days'");
+  }
+  auto report = repo::check_expirations(ctx, finish_target(args), window.offset);
+  if (ctx.json()) {
+    Json doc{{"roles", roles_json(report.roles)},
+             {"expiring", roles_json(report.expiring)},
+             {"limit", format_rfc3339(report.limit)}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    print_roles(report.roles);
+  }
+  if (report.expiring.empty()) {
+    return 0;
+  }
+  for (const auto& r : report.expiring) {
+    bool expired = r.expires <= report.now;
+    std::fprintf(stderr, "osbuild: error: %s (%s) %s %s\n",
+                 std::string(repo::role_name(r.role)).c_str(), r.file.c_str(),
+                 expired ? "expired on" : "expires on", format_rfc3339(r.expires).c_str());
+  }
+  std::fprintf(stderr,
+               "  hint: %zu role%s expire%s within %s; re-sign with `osbuild repo refresh`%s\n",
+               report.expiring.size(), report.expiring.size() == 1 ? "" : "s",
+               report.expiring.size() == 1 ? "s" : "", within.value.c_str(),
+               report.expiring.front().role == repo::Role::root
+                   ? " (the root needs `osbuild root expire` and a rotation)"
+                   : "");
+  return static_cast<int>(ExitCode::failure);
+}
+
+}  // namespace
+
+void setup_repo(CLI::App& sub, CliState& state) {
+  auto args = std::make_shared<RepoArgs>();
+  sub.fallthrough();
+  common_options(sub, state, args);
+  signing_options(sub, state, args);
+  sub.add_option("--version", args->publish.version,
+                 "the image version to publish (default: Release.toml's version)");
+  sub.add_flag("--force", args->force, "replace the same version when it is already published");
+  setting_flag(sub, state, "--wave-policy", "publish.wave-policy-path", "waves.toml to use");
+  sub.callback([&state, args, &sub] {
+    if (!sub.get_subcommands().empty()) {
+      return;
+    }
+    state.action = [&state, args] {
+      Context ctx = open_context(state.options);
+      repo::RepoOptions options = args->publish;
+      options.target = finish_target(*args);
+      options.force = args->force ? repo::Force::yes : repo::Force::no;
+      return print_written(ctx, repo::run_repo(ctx, options), "published to");
+    };
+  });
+
+  auto* v = sub.add_subcommand("validate", "run the TUF client workflow and check every target");
+  common_options(*v, state, args);
+  v->add_flag("--no-targets", args->no_targets, "check metadata only, do not download targets");
+  v->callback([&state, args] { state.action = [&state, args] { return validate(state, *args); }; });
+
+  auto* c = sub.add_subcommand("check-expirations",
+                               "fail when a role expires within a window (default 3 days)");
+  common_options(*c, state, args);
+  setting_flag(*c, state, "--within", "repo.expiring-within", "the window, e.g. '3 days'");
+  c->callback([&state, args] {
+    state.action = [&state, args] { return check_expirations(state, *args); };
+  });
+
+  auto* r =
+      sub.add_subcommand("refresh", "re-sign targets, snapshot and timestamp with new expirations");
+  common_options(*r, state, args);
+  signing_options(*r, state, args);
+  r->add_flag("--unsafe", args->unsafe, "refresh a repository whose metadata has expired");
+  r->callback([&state, args] {
+    state.action = [&state, args] {
+      Context ctx = open_context(state.options);
+      auto unsafe = args->unsafe ? repo::Unsafe::yes : repo::Unsafe::no;
+      return print_written(ctx, repo::refresh_repo(ctx, finish_target(*args), unsafe), "refreshed");
+    };
+  });
+}
+
+}  // namespace osbuild::cli

@@ -1,0 +1,200 @@
+// `osbuild repo`: add a built image to the variant's TUF repository (docs/repo.md). Everything
+// that can be wrong with the inputs is checked before a key is read or anything is signed.
+#include <cstdio>
+
+#include "osbuild/config/load.h"
+#include "osbuild/repo/manifest.h"
+#include "osbuild/util/text.h"
+#include "repo/stage.h"
+#include "repo/writer.h"
+
+namespace osbuild::repo {
+
+namespace {
+
+struct ImageInputs {
+  fs::path dir;
+  UpdateImages update;
+  std::vector<std::pair<std::string, fs::path>> files;  // target name → file
+};
+
+std::string release_version(const Context& ctx, const RepoOptions& options) {
+  if (!options.version.empty()) {
+    auto v = parse_version(options.version);
+    if (!v) {
+      throw UsageError("version '" + options.version + "': " + v.error(),
+                       "give a semver such as 1.4.0");
+    }
+    return v.value().str();
+  }
+  return ctx.project.release ? ctx.project.release->version.str()
+                             : ctx.project.file.release_version.str();
+}
+
+std::string image_file(const Json& files, const char* key, const fs::path& image_json,
+                       bool required) {
+  if (!files.contains(key) || files[key].is_null()) {
+    if (required) {
+      throw Error(image_json.string() + ": files." + key + " is missing",
+                  "rebuild the image with `osbuild image`");
+    }
+    return {};
+  }
+  if (!files[key].is_string() || files[key].get<std::string>().find('/') != std::string::npos) {
+    throw Error(image_json.string() + ": files." + key + " must be a file name beside image.json",
+                "rebuild the image with `osbuild image`");
+  }
+  return files[key].get<std::string>();
+}
+
+ImageInputs read_image(const Context& ctx, const std::string& variant, const std::string& arch,
+                       const std::string& version) {
+  ImageInputs in;
+  in.dir = ctx.build_dir() / "images" / (arch + "-" + variant) / version;
+  fs::path image_json = in.dir / "image.json";
+  std::string rebuild = "run osbuild image " + variant + " --arch " + arch + " first";
+  if (!fs::exists(image_json)) {
+    throw Error(
+        "no image of variant " + variant + " for " + arch + " version " + version + ": " + rebuild,
+        "`osbuild repo` publishes what `osbuild image` wrote to " +
+            fs::relative(in.dir, ctx.root()).string() + "/");
+  }
+  Json doc = Json::parse(read_file_or_throw(image_json), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("files") ||
+      !doc["files"].is_object()) {
+    throw Error(image_json.string() + ": not an image description (no 'files' object)", rebuild);
+  }
+  const Json& files = doc["files"];
+  in.update = {image_file(files, "boot", image_json, true),
+               image_file(files, "root", image_json, true),
+               image_file(files, "verity", image_json, true)};
+  for (const char* key : {"boot", "root", "verity", "disk", "data"}) {
+    std::string name = image_file(files, key, image_json, std::string_view(key) != "data");
+    if (name.empty()) {
+      continue;
+    }
+    if (!fs::is_regular_file(in.dir / name)) {
+      throw Error(image_json.string() + " names " + name + ", which is not in " + in.dir.string(),
+                  rebuild);
+    }
+    in.files.emplace_back(name, in.dir / name);
+  }
+  return in;
+}
+
+// Release.toml's migrations, each of which must exist in the project's migrations/ folder.
+std::vector<std::pair<std::string, fs::path>> migration_files(const Context& ctx) {
+  std::vector<std::pair<std::string, fs::path>> files;
+  if (!ctx.project.release) {
+    return files;
+  }
+  fs::path dir = ctx.root() / "migrations";
+  config::check_migrations(*ctx.project.release, dir);
+  for (const auto& m : ctx.project.release->migrations) {
+    for (const auto& name : m.files) {
+      files.emplace_back(name, dir / name);
+    }
+  }
+  return files;
+}
+
+void warn_expired(const detail::Setup& setup, const LoadedRepo& repo) {
+  auto warn = [&](const Common& role, const char* name) {
+    if (role.expires <= setup.now) {
+      std::fprintf(stderr,
+                   "osbuild: warning: the existing %s role expired on %s; this publish "
+                   "re-signs it\n",
+                   name, format_rfc3339(role.expires).c_str());
+    }
+  };
+  warn(repo.targets, "targets");
+  warn(repo.snapshot, "snapshot");
+  warn(repo.timestamp, "timestamp");
+  if (repo.root.expires <= setup.now) {
+    std::fprintf(stderr,
+                 "osbuild: warning: root version %llu expired on %s; clients will refuse "
+                 "the repository until a new root is published (osbuild root)\n",
+                 static_cast<unsigned long long>(repo.root.version),
+                 format_rfc3339(repo.root.expires).c_str());
+  }
+}
+
+}  // namespace
+
+PublishSummary run_repo(Context& ctx, const RepoOptions& options) {
+  std::string variant =
+      options.target.variant.empty() ? ctx.settings.str("variant") : options.target.variant;
+  if (variant.empty()) {
+    throw UsageError("no variant given", "name one: `osbuild repo dev`, or set BUILDSYS_VARIANT");
+  }
+  ctx.project.variant(variant);
+  std::string arch = ctx.settings.str("arch");
+  std::string version = release_version(ctx, options);
+  ImageInputs image = read_image(ctx, variant, arch, version);
+  auto migrations = migration_files(ctx);
+  auto waves = detail::wave_policy(ctx);
+
+  RepoTarget target = options.target;
+  target.variant = variant;
+  detail::Setup setup = detail::open_setup(ctx, target, detail::NeedKeys::yes);
+  FileLock lock = detail::lock_output(setup);
+  LoadOptions load{Expiry::ignore, setup.now, detail::read_trust(setup.trust_file)};
+  auto existing = load_repository(*setup.transport, setup.source, setup.anchor, load);
+
+  std::vector<Metadata> chain{setup.anchor};
+  RootRole root = verify_self_signed_root(setup.anchor, "the trusted root");
+  TargetsRole targets;
+  TrustedVersions previous;
+  Json manifest = empty_manifest();
+  if (existing) {
+    warn_expired(setup, *existing);
+    chain = existing->root_chain;
+    root = existing->root;
+    targets = existing->targets;
+    previous = existing->versions();
+    if (targets.targets.count("manifest.json")) {
+      manifest = parse_manifest(
+          fetch_target_text(*setup.transport, setup.source, targets, "manifest.json"),
+          "manifest.json");
+    }
+  }
+  if (options.target.root) {
+    chain.push_back(detail::read_rotated_root(*options.target.root, root));
+    root = parse_root(chain.back().body, options.target.root->string());
+  }
+  auto parsed_version = parse_version(version).value_or_throw();
+  if (has_update(manifest, variant, arch, parsed_version) && options.force == Force::no) {
+    throw Error("version " + version + " of " + variant + " for " + arch +
+                    " is already in repository '" + setup.repo_name + "' (" +
+                    setup.source.metadata_url + ")",
+                "publish a new version (raise version in Release.toml), or replace it with "
+                "`osbuild repo " +
+                    variant + " --force`");
+  }
+  add_update(manifest, {variant, arch, parsed_version, image.update}, waves, setup.start);
+  set_migrations(manifest, ctx.project.release ? &*ctx.project.release : nullptr);
+
+  PublishSummary summary;
+  for (const auto& files : {image.files, migrations}) {
+    for (const auto& [name, path] : files) {
+      targets.targets[name] = detail::store_target(setup.targets_dir, name, path);
+      summary.bytes += targets.targets[name].length;
+      ++summary.new_targets;
+    }
+  }
+  targets.targets["manifest.json"] =
+      detail::store_target_bytes(setup.targets_dir, "manifest.json", manifest_text(manifest));
+  ++summary.new_targets;
+  fsync_directory(setup.targets_dir);
+
+  TrustedVersions written = detail::commit_metadata(setup, chain, root, targets, previous);
+  summary.output = setup.output;
+  summary.metadata_dir = setup.metadata_dir;
+  summary.version = version;
+  summary.total_targets = targets.targets.size();
+  summary.created = !existing;
+  summary.timestamp_version = written.timestamp;
+  return summary;
+}
+
+}  // namespace osbuild::repo

@@ -1,0 +1,19 @@
+#pragma once
+// Target files into the repository's targets/ folder under their content address.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "osbuild/repo/metadata.h"
+
+namespace osbuild::repo::detail {
+
+// Copies `source` to targets/<sha256>.<name>, hashing while copying, fsynced and renamed into
+// place; the caller fsyncs the folder once after the last target.
+TargetFile store_target(const std::filesystem::path& targets_dir, const std::string& name,
+                        const std::filesystem::path& source);
+TargetFile store_target_bytes(const std::filesystem::path& targets_dir, const std::string& name,
+                              std::string_view bytes);
+
+}  // namespace osbuild::repo::detail
