@@ -29,8 +29,11 @@ void setup_fetch(CLI::App& sub, CliState& state);
 void setup_plan(CLI::App& sub, CliState& state);
 void setup_cache(CLI::App& sub, CliState& state);
 void setup_build(CLI::App& sub, CliState& state);
+void setup_toolchains(CLI::App& sub, CliState& state);
+void setup_doctor(CLI::App& sub, CliState& state);
 void setup_repo(CLI::App& sub, CliState& state);
 void setup_keys(CLI::App& sub, CliState& state);
 void setup_root(CLI::App& sub, CliState& state);
+void setup_image(CLI::App& sub, CliState& state);
 
 }  // namespace osbuild::cli

@@ -6,12 +6,15 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"fetch", "bring every source the packages need into the content store, verified", setup_fetch},
       {"build", "compile packages in dependency order, sandboxed and cached by content", setup_build},
+      {"image", "make the verity-protected disk image, update images and SBOM of a built variant", setup_image},
       {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},
       {"repo", "add the image to a signed TUF repository; validate, check-expirations, refresh", setup_repo},
       {"keys", "generate signing keys for TUF repositories", setup_keys},
       {"root", "edit a repository's root role: init, add-key, remove-key, set-threshold, expire, sign", setup_root},
       {"config", "show every setting with its value and where it came from", setup_config},
       {"cache", "inspect, verify and trim the local content store", setup_cache},
+      {"toolchains", "list the toolchains and explain which one a target gets", setup_toolchains},
+      {"doctor", "which external tools are present; how to install the missing ones", setup_doctor},
   };
   return list;
 }

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "osbuild/toolchain/rewrite.h"
 #include "osbuild/util/log.h"
 #include "osbuild/util/text.h"
 #include "osbuild/version.h"
@@ -81,6 +82,9 @@ bool is_command(const std::string& word) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto rc = toolchain::dispatch_wrapper(argc, argv)) {  // run as osbuild-cc, osbuild-ar, …
+    return *rc;
+  }
   CLI::App app{"osbuild: build, image and publish a container-optimised OS", "osbuild"};
   app.set_version_flag("--version", std::string("osbuild ") + OSBUILD_VERSION);
   app.require_subcommand(1);

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "config/checks.h"
+#include "config/load_toolchains.h"
 #include "config/loaders.h"
 #include "osbuild/util/text.h"
 
@@ -141,7 +142,11 @@ ProjectFile parse_project_file(std::string_view text, const FileRef& file) {
                  {"vendor", "[vendor.local] with registry = \"127.0.0.1:5000/osbuild\""},
                  {"kit", "[[kit]] with name, version and vendor"},
                  {"sources", "[sources] with lookaside = [\"https://cache.example.org\"]"},
-                 {"cache", "[cache] with max-size = \"20 GiB\""}});
+                 {"cache", "[cache] with max-size = \"20 GiB\""},
+                 {"constraint-setting", "[[constraint-setting]] with name and values"},
+                 {"platform", "[platform.rpi4] with parent and constraint-values"},
+                 {"constraint-set", "[constraint-set.linux-gnu] with constraint-values"},
+                 {"toolchain", "[[toolchain]] with name, kind and cc"}});
   ProjectFile project;
   project.path = file.absolute;
   read_header(t, project);
@@ -157,6 +162,7 @@ ProjectFile parse_project_file(std::string_view text, const FileRef& file) {
   }
   project.sources = read_sources(t, file);
   project.cache = read_cache(t, file);
+  project.toolchains = parse_toolchains(t, file);
   return project;
 }
 

@@ -1,0 +1,32 @@
+#pragma once
+// The image stage: a built variant turned into the files a machine boots and an update repository
+// ships (docs/image.md). Root tree from the run-time closure → root file system → dm-verity →
+// boot partition → GPT disk(s) → qcow2/vmdk, update images, image.json and an SPDX SBOM, all in
+// build/images/<arch>-<variant>/<version>/, cached in the store by the action key.
+#include <filesystem>
+#include <string>
+
+#include "osbuild/pipeline/context.h"
+
+namespace osbuild::image {
+
+enum class Force { no, yes };
+enum class Explain { no, yes };
+
+struct ImageOptions {
+  std::string variant;
+  Force force = Force::no;
+  Explain explain = Explain::no;
+};
+
+enum class ImageOutcome { made, restored, up_to_date };
+
+struct ImageSummary {
+  ImageOutcome outcome = ImageOutcome::made;
+  std::filesystem::path dir;  // build/images/<arch>-<variant>/<version>
+  std::string key;
+};
+
+ImageSummary run_image(Context& ctx, const ImageOptions& options);
+
+}  // namespace osbuild::image

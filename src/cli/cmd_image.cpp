@@ -1,0 +1,32 @@
+// osbuild image V [--arch A]: the disk image, update images, image.json and SBOM of a built
+// variant.
+#include <memory>
+
+#include "cli.h"
+#include "osbuild/image/image.h"
+
+namespace osbuild::cli {
+
+void setup_image(CLI::App& sub, CliState& state) {
+  auto options = std::make_shared<image::ImageOptions>();
+  auto& flags = state.options.flags;
+  sub.add_option("variant", options->variant, "the variant to make the image of")->required();
+  sub.add_option_function<std::string>(
+      "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
+      "target architecture (x86_64, aarch64; aliases amd64, arm64)");
+  sub.add_flag_callback(
+      "--force", [options] { options->force = image::Force::yes; },
+      "make the image even when the cache holds it");
+  sub.add_flag_callback(
+      "--explain", [options] { options->explain = image::Explain::yes; },
+      "say why the image is made (which input changed)");
+  sub.callback([&state, options] {
+    state.action = [&state, options] {
+      Context ctx = open_context(state.options);
+      image::run_image(ctx, *options);
+      return 0;
+    };
+  });
+}
+
+}  // namespace osbuild::cli

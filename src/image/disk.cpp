@@ -1,0 +1,88 @@
+#include "osbuild/image/disk.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "osbuild/util/error.h"
+
+namespace osbuild::image {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Error io_error(const std::string& what, const fs::path& path) {
+  return Error(fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));
+}
+
+// Copies [offset, offset+length) of `in` to the same range of `out` shifted by `shift`.
+void copy_range(int in, int out, off_t offset, off_t length, off_t shift, const fs::path& from) {
+  while (length > 0) {
+    off_t src = offset;
+    off_t dst = offset + shift;
+    ssize_t n = ::copy_file_range(in, &src, out, &dst, static_cast<std::size_t>(length), 0);
+    if (n <= 0) throw io_error("copy", from);
+    offset += n;
+    length -= n;
+  }
+}
+
+// Copies every data extent of `from` into `out` at `shift`; holes stay holes.
+void copy_extents(const fs::path& from, int out, off_t shift) {
+  Fd in{::open(from.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (in.fd < 0) throw io_error("read", from);
+  off_t end = ::lseek(in.fd, 0, SEEK_END);
+  for (off_t at = 0; at < end;) {
+    off_t data = ::lseek(in.fd, at, SEEK_DATA);
+    if (data < 0) break;  // only a hole remains
+    off_t hole = ::lseek(in.fd, data, SEEK_HOLE);
+    if (hole < 0) hole = end;
+    copy_range(in.fd, out, data, hole - data, shift, from);
+    at = hole;
+  }
+}
+
+}  // namespace
+
+void write_disk(const fs::path& out, const GptDisk& gpt, const PartitionContents& contents) {
+  fs::remove(out);
+  Fd fd{::open(out.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  if (fd.fd < 0 || ::ftruncate(fd.fd, static_cast<off_t>(gpt.size_bytes)) != 0) {
+    throw io_error("create", out);
+  }
+  write_gpt(fd.fd, gpt);
+  for (const auto& [name, file] : contents) {
+    const GptPartition* part = nullptr;
+    for (const auto& p : gpt.partitions) part = p.name == name ? &p : part;
+    if (part == nullptr) throw Error("internal: no partition " + name + " on " + out.string());
+    std::uint64_t room = (part->last_lba - part->first_lba + 1) * k_sector_size;
+    if (fs::file_size(file) > room) {
+      throw Error(fmt::format("{} ({} bytes) does not fit partition {} ({} bytes)", file.string(),
+                              fs::file_size(file), name, room));
+    }
+    copy_extents(file, fd.fd, static_cast<off_t>(part->first_lba * k_sector_size));
+  }
+  if (::fsync(fd.fd) != 0) throw io_error("sync", out);
+}
+
+void copy_sparse(const fs::path& from, const fs::path& to) {
+  fs::remove(to);
+  Fd fd{::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  if (fd.fd < 0 || ::ftruncate(fd.fd, static_cast<off_t>(fs::file_size(from))) != 0) {
+    throw io_error("create", to);
+  }
+  copy_extents(from, fd.fd, 0);
+}
+
+}  // namespace osbuild::image

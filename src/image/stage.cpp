@@ -1,0 +1,262 @@
+// The image stage: check what is asked, key it, and either reuse the cached image or make it.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "job.h"
+#include "osbuild/graph/action_key.h"
+#include "osbuild/image/disk.h"
+#include "osbuild/image/filesystem.h"
+#include "osbuild/image/image.h"
+#include "osbuild/sandbox/sandbox.h"
+#include "osbuild/util/fs.h"
+#include "osbuild/util/hash.h"
+#include "osbuild/util/text.h"
+
+namespace osbuild::image {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void check_arch(const config::Variant& variant, Arch arch) {
+  const auto& supported = variant.supported_arches;
+  if (supported.empty() || std::find(supported.begin(), supported.end(), arch) != supported.end()) {
+    return;
+  }
+  std::vector<std::string> names;
+  for (Arch a : supported) names.emplace_back(arch_name(a));
+  throw UsageError(
+      fmt::format("{}: variant {} does not support {} (supported-arches = [{}])",
+                  variant.manifest.string(), variant.name, arch_name(arch), join(names, ", ")),
+      fmt::format("pass --arch {}, or add \"{}\" to supported-arches", names.front(),
+                  arch_name(arch)));
+}
+
+ImagePlan plan_or_throw(const config::Variant& variant) {
+  auto plan = plan_image(variant.image);
+  if (!plan.ok()) {
+    throw Error(fmt::format("{}: {}", variant.manifest.string(), plan.error()),
+                "change [variant.image] in " + variant.manifest.string());
+  }
+  return std::move(plan).value();
+}
+
+std::string project_version(const config::Project& project) {
+  return project.release ? project.release->version.str() : project.file.release_version.str();
+}
+
+void check_record(const BuildRecord& record, const std::string& version, const std::string& name) {
+  if (record.release_version != version || record.os_name != name) {
+    throw Error(
+        fmt::format("{}: the build is of {} {} but the project is {} {}", record.path.string(),
+                    record.os_name, record.release_version, name, version),
+        fmt::format("run osbuild build variant {} --arch {} again", record.variant, record.arch));
+  }
+}
+
+std::vector<std::string> tools_needed(const config::ImageSettings& s) {
+  auto out = filesystem_tools(s.root_filesystem);
+  for (const char* t : {"mkfs.ext4", "debugfs", "lz4"}) out.emplace_back(t);
+  if (s.format != config::ImageFormat::raw) out.emplace_back("qemu-img");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Json image_inputs(const ImageJob& job, Json tools) {
+  const auto& s = job.variant.image;
+  Json packages = Json::object();
+  for (const auto* pkg : job.closure) packages[pkg->name] = pkg->artifact;
+  return {{"variant", job.variant.name},
+          {"arch", arch_name(job.arch)},
+          {"os-name", job.os_name},
+          {"release-version", job.version},
+          {"source-date-epoch", job.epoch},
+          {"settings",
+           {{"format", config::image_format_name(s.format)},
+            {"root-filesystem", config::root_filesystem_name(s.root_filesystem)},
+            {"os-image-size-mib", s.os_image_size_mib},
+            {"data-image-size-mib", s.data_image_size_mib},
+            {"partition-plan", config::partition_plan_name(s.partition_plan)},
+            {"in-place-updates", s.in_place_updates}}},
+          {"kernel-parameters", job.variant.kernel_parameters},
+          {"packages", packages},
+          {"tools", std::move(tools)}};
+}
+
+// Why the image is made: "no cached result" or the inputs that changed since the last one.
+std::string explain(const fs::path& state, const Json& inputs) {
+  auto text = read_file(state);
+  Json old = text.ok() ? Json::parse(text.value(), nullptr, false) : Json();
+  if (!old.is_object() || !old.contains("inputs")) return "no cached result";
+  std::vector<std::string> changes;
+  for (const auto& [field, value] : inputs.items()) {
+    Json before = old["inputs"].value(field, Json());
+    if (before == value) continue;
+    if (value.is_object() && before.is_object()) {
+      for (const auto& [name, v] : value.items()) {
+        if (before.value(name, Json()) != v) changes.push_back(field + "." + name + " changed");
+      }
+      for (const auto& [name, v] : before.items()) {
+        if (!value.contains(name)) changes.push_back(field + "." + name + " removed");
+      }
+    } else {
+      changes.push_back(field + " changed");
+    }
+  }
+  return changes.empty() ? "no cached result (the cache no longer holds it)" : join(changes, ", ");
+}
+
+// Files by role from a cached result, when every blob is still there.
+std::optional<std::map<std::string, fs::path>> cached_files(store::Store& store,
+                                                            const std::string& key) {
+  auto result = store.get_action(key);
+  if (!result || !result->contains("outputs")) return std::nullopt;
+  std::map<std::string, fs::path> files;
+  for (const auto& out : (*result)["outputs"]) {
+    auto blob = store.get_blob(out.at("digest").get<std::string>());
+    if (!blob) return std::nullopt;
+    files[out.at("path").get<std::string>()] = *blob;
+  }
+  return files;
+}
+
+// The version folder holds exactly these files with these digests.
+bool outputs_current(const fs::path& dir, const std::string& key) {
+  auto text = read_file(dir / "image.json");
+  if (!text.ok()) return false;
+  Json doc = Json::parse(text.value(), nullptr, false);
+  if (!doc.is_object() || doc.value("key", "") != key) return false;
+  const Json digests = doc.value("sha256", Json::object());
+  for (const auto& [name, digest] : digests.items()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(dir / name, ec)) return false;
+  }
+  return true;
+}
+
+// Puts the files into build/images/<arch>-<variant>/<version>/ and points `latest` at it.
+void publish(const fs::path& dir, const std::map<std::string, fs::path>& files) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& [name, blob] : files) {
+    copy_sparse(blob, dir / (name + ".tmp"));
+    fs::permissions(dir / (name + ".tmp"), fs::perms(0644));
+    fs::rename(dir / (name + ".tmp"), dir / name);
+  }
+  fs::path latest = dir.parent_path() / "latest";
+  fs::path temp = dir.parent_path() / "latest.tmp";
+  fs::remove(temp);
+  fs::create_directory_symlink(dir.filename(), temp);
+  fs::rename(temp, latest);
+  fsync_directory(dir);
+  fsync_directory(dir.parent_path());
+}
+
+// Every output into the store, image.json last (it names the others' digests).
+std::map<std::string, fs::path> store_outputs(const ImageJob& job, const MadeImage& made,
+                                              const std::string& key, Json& description) {
+  std::map<std::string, std::string> digests;
+  Json outputs = Json::array();
+  std::map<std::string, fs::path> files;
+  for (const char* role : {"disk", "data", "boot", "root", "verity", "sbom"}) {
+    auto it = made.files.find(role);
+    if (it == made.files.end()) continue;
+    digests[role] = job.store.adopt_file(it->second);
+    std::string name = output_name(job, role);
+    outputs.push_back({{"path", name}, {"digest", digests[role]}});
+    files[name] = job.store.blob_path(digests[role]);  // just hashed: no need to verify again
+  }
+  description = describe_image(job, made, digests, key);
+  std::string text = description.dump(2) + "\n";
+  std::string digest = job.store.put_bytes(text);
+  outputs.push_back({{"path", "image.json"}, {"digest", digest}});
+  files["image.json"] = job.store.blob_path(digest);
+  job.store.put_action(key, {{"outputs", outputs}, {"image", job.prefix}});
+  return files;
+}
+
+FileLock lock_workspace(const fs::path& build_dir) {
+  fs::path path = build_dir / ".osbuild" / "lock";
+  fs::create_directories(path.parent_path());
+  auto lock = FileLock::acquire(path, FileLock::Wait::yes, [&path](const std::string& holder) {
+    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(), path.c_str());
+  });
+  return std::move(*lock);
+}
+
+}  // namespace
+
+ImageSummary run_image(Context& ctx, const ImageOptions& options) {
+  const auto& variant = ctx.project.variant(options.variant);
+  Arch arch = ctx.settings.arch();
+  check_arch(variant, arch);
+  ImagePlan plan = plan_or_throw(variant);
+  FileLock lock = lock_workspace(ctx.build_dir());
+  BuildRecord record = read_build_record(ctx.build_dir(), variant.name, arch);
+  std::string version = project_version(ctx.project);
+  check_record(record, version, ctx.project.file.name);
+  store::Store store(ctx.cache_dir());
+  std::string a(arch_name(arch));
+  Tools tools(ctx.build_dir() / "logs" / a / ("image-" + variant.name + ".log"),
+              record.source_date_epoch);
+  std::string prefix = fmt::format("{}-{}-{}-{}", ctx.project.file.name, variant.name, a, version);
+  ImageJob job{
+      variant,
+      record,
+      runtime_closure(record),
+      std::move(plan),
+      arch,
+      ctx.project.file.name,
+      version,
+      record.source_date_epoch,
+      fmt::format("osbuild-image\n{}\n{}\n{}\n{}", ctx.project.file.name, variant.name, a, version),
+      prefix,
+      ctx.build_dir() / "work" / "image" / (a + "-" + variant.name),
+      store,
+      tools};
+  Json inputs = image_inputs(job, tools.identity(tools_needed(variant.image)));
+  std::string key = graph::action_key("image", inputs);
+  ImageSummary summary{ImageOutcome::made,
+                       ctx.build_dir() / "images" / (a + "-" + variant.name) / version, key};
+  fs::path state = ctx.build_dir() / ".osbuild" / "state" / a / ("image-" + variant.name + ".json");
+  if (options.force == Force::no) {
+    if (auto files = cached_files(store, key)) {
+      if (outputs_current(summary.dir, key)) {
+        std::printf("nothing to do: image %s is up to date\n", prefix.c_str());
+        summary.outcome = ImageOutcome::up_to_date;
+        return summary;
+      }
+      publish(summary.dir, *files);
+      std::printf("image %s restored from the cache into %s\n", prefix.c_str(),
+                  summary.dir.c_str());
+      summary.outcome = ImageOutcome::restored;
+      return summary;
+    }
+  }
+  if (options.explain == Explain::yes) {
+    std::printf("explain: image %s: %s\n", prefix.c_str(),
+                options.force == Force::yes ? "forced (--force)" : explain(state, inputs).c_str());
+  }
+  std::printf("making image %s (%zu packages)\n", prefix.c_str(), job.closure.size());
+  std::fflush(stdout);
+  sandbox::InterruptGuard guard;
+  auto start = Clock::now();
+  MadeImage made = make_image(job);
+  Json description;
+  auto files = store_outputs(job, made, key, description);
+  publish(summary.dir, files);
+  fs::remove_all(job.work);
+  fs::create_directories(state.parent_path());
+  write_file_atomic(state, Json({{"key", key}, {"inputs", inputs}}).dump(1) + "\n",
+                    Durability::cache);
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("made image %s in %.1fs: root hash %s\n  %s\n", prefix.c_str(), seconds,
+              made.verity.root_hash.c_str(), summary.dir.c_str());
+  return summary;
+}
+
+}  // namespace osbuild::image

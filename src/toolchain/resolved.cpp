@@ -1,0 +1,290 @@
+// From a resolution to what a build runs: absolute programs, versions, flags and the identity
+// that enters every action key.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "osbuild/sandbox/sandbox.h"
+#include "osbuild/toolchain/toolchain.h"
+#include "osbuild/util/error.h"
+#include "osbuild/util/text.h"
+
+extern char** environ;
+
+namespace osbuild::toolchain {
+
+namespace {
+
+// Probing runs each compiler once per process, not once per package.
+std::string cached_first_line(const std::vector<std::string>& argv) {
+  static std::mutex mutex;
+  static std::map<std::vector<std::string>, std::string> cache;
+  std::lock_guard lock(mutex);
+  auto it = cache.find(argv);
+  if (it == cache.end()) {
+    it = cache.emplace(argv, first_output_line(argv)).first;
+  }
+  return it->second;
+}
+
+std::string first_line(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    std::string_view line = trim(text.substr(start, end == std::string::npos ? end : end - start));
+    if (!line.empty()) return std::string(line);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
+
+// gcc "aarch64-linux-gnu-gcc" → "aarch64-linux-gnu-"; "gcc" → "".
+std::string tool_prefix(const std::string& cc) {
+  std::string base = fs::path(cc).filename().string();
+  for (std::string_view suffix : {"gcc", "clang", "cc"}) {
+    if (base.size() >= suffix.size() && base.ends_with(suffix)) {
+      return base.substr(0, base.size() - suffix.size());
+    }
+  }
+  return {};
+}
+
+fs::path locate(const std::string& program) {
+  std::string found = sandbox::find_program(program);
+  return found.empty() ? fs::path() : fs::path(found);
+}
+
+// A program named by the declaration, else derived from cc's prefix ("aarch64-linux-gnu-ar").
+fs::path program_for(const ToolchainDecl& t, const std::string& declared,
+                     const std::string& gcc_name, const std::string& clang_name,
+                     const std::string& fallback) {
+  if (!declared.empty()) return locate(declared);
+  std::string prefix = tool_prefix(t.cc);
+  std::string dir =
+      fs::path(t.cc).has_parent_path() ? fs::path(t.cc).parent_path().string() + "/" : "";
+  std::string name = t.kind == ToolchainKind::clang ? clang_name : gcc_name;
+  fs::path found = locate(dir + prefix + name);
+  return found.empty() ? locate(fallback) : found;
+}
+
+int clang_major_of(const std::string& version_line) {
+  auto at = version_line.find("clang version ");
+  if (at == std::string::npos) return 0;
+  return std::atoi(version_line.c_str() + at + 14);
+}
+
+const ToolchainDecl& find_decl(const ToolchainConfig& config, const std::string& name) {
+  for (const auto& t : config.toolchains) {
+    if (t.name == name) return t;
+  }
+  throw Error("internal: toolchain '" + name + "' vanished");
+}
+
+std::string describe_values(const std::map<std::string, std::string>& values) {
+  std::vector<std::string> parts;
+  for (const auto& [s, v] : values) parts.push_back(s + ":" + v);
+  return join(parts, ", ");
+}
+
+[[noreturn]] void fail_no_toolchain(const Resolution& r, Arch target) {
+  std::string what = "no C toolchain for target platform " + r.target_platform + " (" +
+                     describe_values(r.target_values) + ")";
+  std::vector<std::string> hints;
+  for (const auto& c : r.candidates) {
+    if (c.verdict == Candidate::Verdict::unavailable) {
+      what += "\n  " + c.toolchain + ": " + c.note;
+    }
+  }
+  throw Error(what, "run `osbuild toolchains explain --arch " + std::string(arch_name(target)) +
+                        "` to see why each toolchain was rejected");
+}
+
+}  // namespace
+
+std::string first_output_line(const std::vector<std::string>& argv) {
+  int out[2];
+  if (argv.empty() || ::pipe2(out, O_CLOEXEC) != 0) return {};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    return {};
+  }
+  // Bounded: a program that waits for input or hangs is killed after 10 s.
+  std::string text;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buffer[4096];
+  while (text.size() < 65536) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{out[0], POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    ssize_t n = ::read(out[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return first_line(text);
+}
+
+// Only the compiler decides: the other programs fall back to the host's when a toolchain lacks
+// them (Debian's gcc-aarch64-linux-gnu comes without g++).
+Availability probe_availability(const ToolchainDecl& t) {
+  if (!locate(t.cc).empty()) return {};
+  bool absolute = t.cc.find('/') != std::string::npos;
+  return {false, t.cc + (absolute ? " does not exist" : " not found on PATH"), t.install_hint};
+}
+
+PackageCompatibility package_compatibility(const config::Project& project,
+                                           const std::string& target_platform,
+                                           const config::Package& package) {
+  ToolchainConfig config = merged(project.file.toolchains, host_arch());
+  ConstraintList list;
+  list.written = package.build.target_compatible_with;
+  if (auto problem = flatten(config, list)) {
+    std::string key = "build.target-compatible-with[" + std::to_string(problem->index) + "]";
+    auto where = package.where.find(key);
+    std::string at = where != package.where.end() ? where->second.str() + ": "
+                                                  : package.manifest.string() + ": ";
+    throw Error(at + problem->what, problem->hint);
+  }
+  auto platform = config.platforms.find(target_platform);
+  if (platform == config.platforms.end()) {
+    throw UsageError("unknown platform '" + target_platform + "'");
+  }
+  auto values = platform_values(config, platform->second);
+  std::vector<std::string> problems;
+  for (const auto& [setting, value] : list.values) {
+    auto it = values.find(setting);
+    problems.push_back(it == values.end()
+                           ? setting + ":" + value + ", " + target_platform + " has no " + setting
+                       : it->second != value ? setting + ":" + value + ", " + target_platform +
+                                                   " has " + setting + ":" + it->second
+                                             : std::string());
+    if (problems.back().empty()) problems.pop_back();
+  }
+  if (problems.empty()) return {};
+  return {false, package.name + ": target-compatible-with wants " + join(problems, "; ")};
+}
+
+Programs ResolvedToolchain::programs(const fs::path& tool_dir) const {
+  if (kind != ToolchainKind::zig) return real;
+  return {tool_dir / "osbuild-cc", tool_dir / "osbuild-c++", tool_dir / "osbuild-ar",
+          tool_dir / "osbuild-ranlib", tool_dir / "osbuild-strip"};
+}
+
+std::map<std::string, std::string> ResolvedToolchain::environment(const fs::path& tool_dir,
+                                                                  const fs::path& zig_cache) const {
+  Programs p = programs(tool_dir);
+  std::map<std::string, std::string> env = {
+      {"CC", p.cc.string()},
+      {"CXX", p.cxx.string()},
+      {"AR", p.ar.string()},
+      {"RANLIB", p.ranlib.string()},
+      {"STRIP", p.strip.string()},
+      {"OSBUILD_TARGET", gnu_triple},
+      {"OSBUILD_TOOLCHAIN", name},
+      {"CMAKE_TOOLCHAIN_FILE", (tool_dir / "toolchain.cmake").string()},
+      {"CFLAGS", join(cflags, " ")},
+      {"LDFLAGS", join(ldflags, " ")},
+  };
+  if (kind == ToolchainKind::zig && !zig_cache.empty()) {
+    env["ZIG_GLOBAL_CACHE_DIR"] = zig_cache.string();
+    env["ZIG_LOCAL_CACHE_DIR"] = zig_cache.string();
+  }
+  return env;
+}
+
+std::vector<std::string> ResolvedToolchain::autotools_args() const {
+  if (!cross()) return {};
+  return {"--host=" + gnu_triple, "--build=" + osbuild::gnu_triple(host_arch)};
+}
+
+Json ResolvedToolchain::identity() const {
+  Json id = {{"name", name},
+             {"kind", toolchain_kind_name(kind)},
+             {"compiler", compiler.string()},
+             {"version", version},
+             {"target", zig_target.empty() ? gnu_triple : zig_target},
+             {"target_constraints", target_values},
+             {"cflags", cflags},
+             {"ldflags", ldflags},
+             {"sysroot", sysroot.string()}};
+  if (kind == ToolchainKind::zig) {
+    id["zig_version"] = zig_version;
+    id["wrapper_rule_version"] = k_wrapper_rule_version;
+  }
+  return id;
+}
+
+ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
+                                    const config::Package* pkg,
+                                    const std::vector<std::string>& extra_toolchains) {
+  Arch host = host_arch();
+  ToolchainConfig config = merged(project.file.toolchains, host);
+  std::string platform = target_platform_name(target);
+  if (pkg != nullptr) {
+    auto compat = package_compatibility(project, platform, *pkg);
+    if (!compat.compatible) {
+      throw Error("package " + compat.reason,
+                  "it is skipped for " + std::string(arch_name(target)) +
+                      "; build it for a platform it supports, or widen its "
+                      "build.target-compatible-with");
+    }
+  }
+  Resolution r = resolve(config, platform, {{"cc", true}}, extra_toolchains, probe_availability);
+  if (!r.exec_platform) fail_no_toolchain(r, target);
+  const ToolchainDecl& t = find_decl(config, r.selected.at("cc"));
+  ResolvedToolchain out;
+  out.name = t.name;
+  out.kind = t.kind;
+  out.target_arch = target;
+  out.host_arch = host;
+  out.target_platform = platform;
+  out.target_values = r.target_values;
+  out.exec_platform = *r.exec_platform;
+  out.compiler = locate(t.cc);
+  out.cflags = t.cflags;
+  out.ldflags = t.ldflags;
+  out.sysroot = t.sysroot;
+  if (t.kind == ToolchainKind::zig) {
+    out.zig_target = t.target;
+    out.gnu_triple = strip_glibc_suffix(t.target);
+    out.version = cached_first_line({out.compiler.string(), "cc", "--version"});
+    out.zig_version = cached_first_line({out.compiler.string(), "version"});
+    out.clang_major = clang_major_of(out.version);
+  } else {
+    out.gnu_triple = t.target.empty() ? osbuild::gnu_triple(target) : strip_glibc_suffix(t.target);
+    out.version = cached_first_line({out.compiler.string(), "--version"});
+    bool clang = t.kind == ToolchainKind::clang;
+    out.real = {out.compiler, program_for(t, t.cxx, "g++", "clang++", clang ? "clang++" : "g++"),
+                program_for(t, t.ar, "ar", "llvm-ar", "ar"),
+                program_for(t, t.ranlib, "ranlib", "llvm-ranlib", "ranlib"),
+                program_for(t, t.strip, "strip", "llvm-strip", "strip")};
+  }
+  return out;
+}
+
+}  // namespace osbuild::toolchain

@@ -1,0 +1,259 @@
+// Bazel's toolchain resolution: registration order, --extra-toolchain first, first compatible
+// per exec platform, the exec platform with the most types, ties to the earliest, skips.
+#include <gtest/gtest.h>
+
+#include "osbuild/toolchain/toolchain.h"
+#include "osbuild/util/error.h"
+
+using namespace osbuild;
+using namespace osbuild::toolchain;
+
+namespace {
+
+ConstraintList list_of(std::vector<std::string> written, const ToolchainConfig& config) {
+  ConstraintList list;
+  list.written = std::move(written);
+  auto problem = flatten(config, list);
+  EXPECT_FALSE(problem) << (problem ? problem->what : "");
+  return list;
+}
+
+ToolchainDecl decl(const std::string& name, std::vector<std::string> exec,
+                   std::vector<std::string> target, const ToolchainConfig& config,
+                   const std::string& type = "cc") {
+  ToolchainDecl t;
+  t.name = name;
+  t.type = type;
+  t.cc = "/usr/bin/true";
+  t.exec_compatible_with = list_of(std::move(exec), config);
+  t.target_compatible_with = list_of(std::move(target), config);
+  return t;
+}
+
+Availability all_available(const ToolchainDecl&) {
+  return {};
+}
+
+// The built-in zig toolchains run on every x86_64 exec platform; tests about exec platforms
+// leave them out so that only their own toolchains count.
+Availability project_only(const ToolchainDecl& t) {
+  return t.where.builtin() ? Availability{false, "left out", ""} : Availability{};
+}
+
+const Candidate& candidate(const Resolution& r, const std::string& name) {
+  for (const auto& c : r.candidates) {
+    if (c.toolchain == name) return c;
+  }
+  throw std::runtime_error("no candidate " + name);
+}
+
+// The built-ins for an x86_64 host with the given project toolchains registered before them.
+ToolchainConfig with(std::vector<ToolchainDecl> toolchains) {
+  ToolchainConfig project;
+  project.toolchains = std::move(toolchains);
+  return merged(project, Arch::x86_64);
+}
+
+const ToolchainConfig k_base = builtins(Arch::x86_64);
+
+}  // namespace
+
+TEST(Resolve, CrossBuildUsesZigBeforeCrossGcc) {
+  auto r = resolve(k_base, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  ASSERT_TRUE(r.exec_platform);
+  EXPECT_EQ(*r.exec_platform, "host");
+  EXPECT_EQ(r.selected.at("cc"), "zig-aarch64-linux-gnu");
+  EXPECT_EQ(candidate(r, "gcc-aarch64-linux-gnu").verdict, Candidate::Verdict::shadowed);
+  const auto& host = candidate(r, "host-gcc");
+  EXPECT_EQ(host.verdict, Candidate::Verdict::target_mismatch);
+  EXPECT_EQ(host.mismatching,
+            std::vector<std::string>{"cpu:x86_64 (target platform has cpu:aarch64)"});
+}
+
+TEST(Resolve, NativeBuildUsesHostGcc) {
+  auto r = resolve(k_base, "linux-x86_64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(r.selected.at("cc"), "host-gcc");
+}
+
+TEST(Resolve, VersionedZigServesAGlibcPlatformAndSaysWhatIsMissingElsewhere) {
+  ToolchainConfig config = k_base;
+  Platform p;
+  p.name = "linux-aarch64-glibc2.28";
+  p.parent = "linux-aarch64";
+  p.constraints = list_of({"glibc:2.28"}, config);
+  config.platforms[p.name] = p;
+  auto r = resolve(config, p.name, {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(r.selected.at("cc"), "zig-aarch64-linux-gnu.2.28");
+  const auto& v217 = candidate(r, "zig-aarch64-linux-gnu.2.17");
+  EXPECT_EQ(v217.mismatching,
+            std::vector<std::string>{"glibc:2.17 (target platform has glibc:2.28)"});
+
+  auto plain = resolve(config, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(candidate(plain, "zig-aarch64-linux-gnu.2.28").missing,
+            std::vector<std::string>{"glibc:2.28 (target platform has no glibc)"});
+}
+
+TEST(Resolve, ExtraToolchainsComeFirstAndTheLastOneGivenWins) {
+  auto r =
+      resolve(k_base, "linux-aarch64", {{"cc", true}}, {"gcc-aarch64-linux-gnu"}, all_available);
+  EXPECT_EQ(r.selected.at("cc"), "gcc-aarch64-linux-gnu");
+  EXPECT_EQ(r.candidates.front().toolchain, "gcc-aarch64-linux-gnu");
+  auto last = resolve(k_base, "linux-aarch64", {{"cc", true}},
+                      {"gcc-aarch64-linux-gnu", "zig-aarch64-linux-musl", "zig-aarch64-linux-gnu"},
+                      all_available);
+  EXPECT_EQ(last.selected.at("cc"), "zig-aarch64-linux-gnu");
+  EXPECT_THROW(resolve(k_base, "linux-aarch64", {{"cc", true}}, {"zig-aarch64"}, all_available),
+               UsageError);
+}
+
+TEST(Resolve, ProjectToolchainsComeBeforeBuiltinsInRegistrationOrder) {
+  auto config = with({decl("mine-a", {"cpu:x86_64"}, {"cpu:aarch64"}, k_base),
+                      decl("mine-b", {"cpu:x86_64"}, {"cpu:aarch64"}, k_base)});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(r.selected.at("cc"), "mine-a");
+  EXPECT_EQ(candidate(r, "mine-b").verdict, Candidate::Verdict::shadowed);
+}
+
+TEST(Resolve, UnavailableToolchainsAreSkippedWithTheInstallHint) {
+  auto no_zig = [](const ToolchainDecl& t) {
+    return t.kind == ToolchainKind::zig ? Availability{false, "zig not found on PATH", "npm …"}
+                                        : Availability{};
+  };
+  auto r = resolve(k_base, "linux-aarch64", {{"cc", true}}, {}, no_zig);
+  EXPECT_EQ(r.selected.at("cc"), "gcc-aarch64-linux-gnu");
+  const auto& zig = candidate(r, "zig-aarch64-linux-gnu");
+  EXPECT_EQ(zig.verdict, Candidate::Verdict::unavailable);
+  EXPECT_EQ(zig.note, "zig not found on PATH; to install: npm …");
+}
+
+TEST(Resolve, NothingFitsLeavesNoExecPlatform) {
+  auto none = [](const ToolchainDecl&) { return Availability{false, "missing", ""}; };
+  auto r = resolve(k_base, "linux-aarch64", {{"cc", true}}, {}, none);
+  EXPECT_FALSE(r.exec_platform);
+  EXPECT_TRUE(r.selected.empty());
+}
+
+TEST(Resolve, ExecMismatchNamesTheExecPlatformValues) {
+  auto config = with({decl("on-arm", {"cpu:aarch64"}, {"cpu:aarch64"}, k_base)});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  const auto& c = candidate(r, "on-arm");
+  EXPECT_EQ(c.verdict, Candidate::Verdict::exec_mismatch);
+  EXPECT_EQ(c.mismatching,
+            std::vector<std::string>{"cpu:aarch64 (exec platform host has cpu:x86_64)"});
+}
+
+namespace {
+
+// Two exec platforms registered before the host: "builder-a" (line 1) and "builder-b" (line 2),
+// both x86_64 machines told apart by a "pool" setting.
+ToolchainConfig two_exec_platforms(std::vector<ToolchainDecl> toolchains) {
+  ToolchainConfig project;
+  project.settings.push_back({"pool", {"a", "b"}, std::nullopt, {"osbuild.toml", 1, 1}});
+  ToolchainConfig partial = merged(project, Arch::x86_64);
+  int line = 1;
+  for (const char* name : {"builder-a", "builder-b"}) {
+    Platform p;
+    p.name = name;
+    p.parent = "linux-x86_64";
+    p.exec = true;
+    p.where = {"osbuild.toml", line++, 1};
+    p.constraints = list_of({std::string("pool:") + (name[8] == 'a' ? "a" : "b")}, partial);
+    project.platforms[name] = p;
+  }
+  partial = merged(project, Arch::x86_64);
+  for (auto& t : toolchains) {
+    t.exec_compatible_with = list_of(t.exec_compatible_with.written, partial);
+    t.target_compatible_with = list_of(t.target_compatible_with.written, partial);
+  }
+  project.toolchains = std::move(toolchains);
+  return merged(project, Arch::x86_64);
+}
+
+ToolchainDecl raw(const std::string& name, std::vector<std::string> exec, const std::string& type) {
+  ToolchainDecl t;
+  t.name = name;
+  t.type = type;
+  t.cc = "/usr/bin/true";
+  t.where = {"osbuild.toml", 1, 1};
+  t.exec_compatible_with.written = std::move(exec);
+  t.target_compatible_with.written = {"cpu:aarch64"};
+  return t;
+}
+
+}  // namespace
+
+TEST(Resolve, ExecPlatformWithTheMostResolvedTypesWins) {
+  // builder-a gets cc only; builder-b gets cc and the optional strip: builder-b wins although
+  // builder-a is registered first.
+  auto config = two_exec_platforms({raw("cc-a", {"pool:a"}, "cc"), raw("cc-b", {"pool:b"}, "cc"),
+                                    raw("strip-b", {"pool:b"}, "strip")});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}, {"strip", false}}, {}, project_only);
+  ASSERT_TRUE(r.exec_platform);
+  EXPECT_EQ(*r.exec_platform, "builder-b");
+  EXPECT_EQ(r.selected.at("cc"), "cc-b");
+  EXPECT_EQ(r.selected.at("strip"), "strip-b");
+  EXPECT_EQ(candidate(r, "cc-a").verdict, Candidate::Verdict::compatible);
+  EXPECT_EQ(r.exec_platforms, (std::vector<std::string>{"builder-a", "builder-b", "host"}));
+}
+
+TEST(Resolve, TiesGoToTheEarliestExecPlatform) {
+  auto config = two_exec_platforms({raw("cc-b", {"pool:b"}, "cc"), raw("cc-a", {"pool:a"}, "cc")});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}}, {}, project_only);
+  EXPECT_EQ(*r.exec_platform, "builder-a");
+  EXPECT_EQ(r.selected.at("cc"), "cc-a");
+}
+
+TEST(Resolve, AnExecPlatformMissingAMandatoryTypeIsNeverChosen) {
+  // builder-a has the optional type only; builder-b has the mandatory one.
+  auto config =
+      two_exec_platforms({raw("strip-a", {"pool:a"}, "strip"), raw("cc-b", {"pool:b"}, "cc")});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}, {"strip", false}}, {}, project_only);
+  ASSERT_TRUE(r.exec_platform);
+  EXPECT_EQ(*r.exec_platform, "builder-b");
+  EXPECT_EQ(r.selected.count("strip"), 0u);
+}
+
+TEST(Resolve, OneToolchainServesEveryExecPlatformItMatches) {
+  auto config = two_exec_platforms({raw("any", {"cpu:x86_64"}, "cc")});
+  auto r = resolve(config, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(*r.exec_platform, "builder-a");
+  EXPECT_EQ(r.per_exec.at("host").at("cc"), "any");
+  EXPECT_EQ(r.per_exec.at("builder-b").at("cc"), "any");
+}
+
+TEST(Model, PlatformInheritsPerSettingAndDefaultsFillTheRest) {
+  ToolchainConfig config = k_base;
+  Platform child;
+  child.name = "child";
+  child.parent = "linux-aarch64-musl";
+  child.constraints = list_of({"cpu:x86_64"}, config);
+  config.platforms["child"] = child;
+  auto values = platform_values(config, config.platforms.at("child"));
+  EXPECT_EQ(values, (std::map<std::string, std::string>{
+                        {"cpu", "x86_64"}, {"libc", "musl"}, {"os", "linux"}}));
+}
+
+TEST(Model, GlibcSuffixIsStrippedForEverythingButZig) {
+  EXPECT_EQ(strip_glibc_suffix("aarch64-linux-gnu.2.28"), "aarch64-linux-gnu");
+  EXPECT_EQ(strip_glibc_suffix("x86_64-linux-musl"), "x86_64-linux-musl");
+}
+
+TEST(Model, FlattenRefusesPlatformsDuplicatesAndUnknownNames) {
+  ConstraintList l;
+  l.written = {"os:linux", "linux-aarch64"};
+  auto p = flatten(k_base, l);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->index, 1u);
+  EXPECT_NE(p->what.find("'linux-aarch64' is a platform"), std::string::npos) << p->what;
+  EXPECT_NE(p->hint.find("[constraint-set.linux-aarch64-caps]"), std::string::npos) << p->hint;
+
+  l.written = {"cpu:x86_64", "cpu:aarch64"};
+  p = flatten(k_base, l);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->what.find("duplicate values for constraint setting 'cpu'"), std::string::npos);
+
+  l.written = {"cpu:arm64"};
+  p = flatten(k_base, l);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->what, "unknown constraint value 'cpu:arm64', did you mean 'cpu:aarch64'?");
+}
