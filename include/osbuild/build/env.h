@@ -13,14 +13,6 @@ namespace osbuild::build {
 
 namespace fs = std::filesystem;
 
-// The host compiler and binutils (toolchain selection replaces this later).
-struct Toolchain {
-  std::string cc, cxx, ar, ranlib, strip;
-  std::string version;  // first line of `cc --version`
-  Json identity() const { return {{"cc", cc}, {"cxx", cxx}, {"version", version}}; }
-};
-Toolchain host_toolchain();
-
 // The folders of one package's build, all in the package's own folder under build/work (per arch).
 struct BuildPaths {
   fs::path root;
@@ -34,12 +26,16 @@ struct BuildPaths {
 
 struct EnvRequest {
   const config::Package& package;
-  const Toolchain& toolchain;
+  // The resolved toolchain's variables (toolchain::ResolvedToolchain::environment): CC CXX AR
+  // RANLIB STRIP OSBUILD_TARGET OSBUILD_TOOLCHAIN CMAKE_TOOLCHAIN_FILE, its CFLAGS and LDFLAGS
+  // (appended to the build's own), ZIG_* caches for zig.
+  const std::map<std::string, std::string>& toolchain;
+  const fs::path& tool_dir;  // first on PATH: <triple>-gcc, <triple>-ar… for configure scripts
   const BuildPaths& paths;
   Arch arch = Arch::x86_64;
   long jobs = 1;
   std::int64_t source_date_epoch = 0;
-  std::string os_name;          // given to the build only when it uses the release version
+  std::string os_name;  // given to the build only when it uses the release version
   std::string release_version;
 };
 

@@ -20,9 +20,15 @@ config::Package make_package(bool uses_release) {
 
 TEST(BuildEnv, HoldsExactlyTheContract) {
   auto pkg = make_package(false);
-  Toolchain tc{"/usr/bin/gcc", "/usr/bin/g++", "ar", "ranlib", "strip", "gcc 12"};
+  std::map<std::string, std::string> tc = {
+      {"CC", "/usr/bin/gcc"}, {"CXX", "/usr/bin/g++"},
+      {"AR", "ar"},           {"RANLIB", "ranlib"},
+      {"STRIP", "strip"},     {"CFLAGS", "-mcpu=generic"},
+      {"LDFLAGS", ""},        {"OSBUILD_TARGET", "aarch64-linux-gnu"}};
+  std::filesystem::path tools = "/b/tools";
   BuildPaths paths = BuildPaths::under("/w/zlib");
-  auto env = build_environment({pkg, tc, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
+  auto env =
+      build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
   std::vector<std::string> names;
   for (const auto& [name, value] : env) {
     names.push_back(name);
@@ -55,18 +61,23 @@ TEST(BuildEnv, HoldsExactlyTheContract) {
   EXPECT_EQ(env["SOURCE_DATE_EPOCH"], "1234");
   EXPECT_EQ(env["OSBUILD_DESTDIR"], "/w/zlib/dest");
   EXPECT_EQ(env["CFLAGS"], "-O0");  // the package's env wins
+  EXPECT_EQ(env["PATH"], "/b/tools:/usr/local/bin:/usr/bin:/bin");
+  pkg.build.env.clear();
+  env = build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
+  EXPECT_EQ(env["CFLAGS"], "-O2 -ffile-prefix-map=/w/zlib=. -mcpu=generic");
 }
 
 TEST(BuildEnv, ReleaseVersionOnlyWhenUsed) {
-  Toolchain tc;
+  std::map<std::string, std::string> tc;
+  std::filesystem::path tools;
   BuildPaths paths = BuildPaths::under("/w/os-release");
   auto pkg = make_package(true);
-  auto env = build_environment({pkg, tc, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  auto env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
   EXPECT_EQ(env["OSBUILD_OS_NAME"], "hello-os");
   EXPECT_EQ(env["OSBUILD_RELEASE_VERSION"], "1.4.0");
   pkg.build.env.clear();
   pkg.uses_release_version = false;
-  env = build_environment({pkg, tc, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
   EXPECT_EQ(env.count("OSBUILD_RELEASE_VERSION"), 0u);
   EXPECT_EQ(env["CFLAGS"], "-O2 -ffile-prefix-map=/w/os-release=.");
 }
