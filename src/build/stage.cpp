@@ -429,15 +429,6 @@ std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const Bu
   return kept;
 }
 
-FileLock lock_workspace(const fs::path& build_dir) {
-  fs::path path = build_dir / ".osbuild" / "lock";
-  fs::create_directories(path.parent_path());
-  auto lock = FileLock::acquire(path, FileLock::Wait::yes, [&path](const std::string& holder) {
-    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(), path.c_str());
-  });
-  return std::move(*lock);
-}
-
 }  // namespace
 
 BuildSummary run_build(Context& ctx, const BuildOptions& options) {

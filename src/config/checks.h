@@ -39,4 +39,27 @@ std::optional<Version> get_version(const TableReader& table, std::string_view ke
 // A duration ("1 week", "in 2 days", RFC 3339); a typo in the unit gets the nearest unit.
 std::optional<TimeSpec> get_duration(const TableReader& table, std::string_view key);
 
+// Iterates a table of named tables ([repo.<name>], [vendor.<name>], [platform.<name>]), checking
+// each name as `kind` and that each value is a table; calls fn(name, table, where).
+template <typename Fn>
+void for_each_named_table(const TableReader& parent, std::string_view key, const FileRef& file,
+                          IdentifierKind kind, Fn&& fn) {
+  const toml::table* table = parent.get_table(key);
+  if (!table) {
+    return;
+  }
+  for (auto&& [name, value] : *table) {
+    SourceLocation at = location(file, name.source());
+    std::string n(name.str());
+    check_identifier(n, kind, std::string(key) + " name", at);
+    if (!value.is_table()) {
+      fail_at(location(file, value.source()),
+              "expected a table for '" + std::string(key) + "." + n + "', found " +
+                  std::string(type_description(value.type())),
+              "write it as a section: [" + std::string(key) + "." + n + "]");
+    }
+    fn(n, *value.as_table(), at);
+  }
+}
+
 }  // namespace osbuild::config::detail

@@ -66,8 +66,8 @@ void check_pair(const TableReader& t, std::string_view a, std::string_view b) {
     std::string_view given = t.has(a) ? a : b;
     std::string_view missing = t.has(a) ? b : a;
     t.fail(given,
-           "'" + std::string(given) + "' is set without '" + std::string(missing) +
-               "' in " + t.title() + ": give both or neither",
+           "'" + std::string(given) + "' is set without '" + std::string(missing) + "' in " +
+               t.title() + ": give both or neither",
            "add " + std::string(missing) + " = " + std::string(t.example(missing)) + " under " +
                t.title() + ", or remove " + std::string(given));
   }
@@ -109,61 +109,41 @@ RepoConfig read_repo(const std::string& name, const toml::table& table, const Fi
   return repo;
 }
 
-// Iterates a table of named tables ([repo.<name>], [vendor.<name>]), checking each name.
-template <typename Fn>
-void for_each_named_table(const TableReader& parent, std::string_view key, const FileRef& file,
-                          Fn&& fn) {
-  const toml::table* table = parent.get_table(key);
-  if (!table) {
-    return;
-  }
-  for (auto&& [name, value] : *table) {
-    SourceLocation at = location(file, name.source());
-    std::string n(name.str());
-    check_identifier(n, IdentifierKind::name, std::string(key) + " name", at);
-    if (!value.is_table()) {
-      fail_at(location(file, value.source()),
-              "expected a table for '" + std::string(key) + "." + n + "', found " +
-                  std::string(type_description(value.type())),
-              "write it as a section: [" + std::string(key) + "." + n + "]");
-    }
-    fn(n, *value.as_table());
-  }
-}
-
 }  // namespace
 
 std::map<std::string, Vendor> parse_vendors(const TableReader& parent, const FileRef& file) {
   std::map<std::string, Vendor> vendors;
-  for_each_named_table(parent, "vendor", file, [&](const std::string& name, const toml::table& v) {
-    TableReader t(v, file, "[vendor." + name + "]",
-                  {{"registry", "\"127.0.0.1:5000/osbuild\""}, {"insecure", "true"}});
-    Vendor vendor;
-    vendor.name = name;
-    vendor.where = t.where();
-    vendor.registry = t.require_string("registry");
-    if (vendor.registry.find("://") != std::string::npos) {
-      t.fail("registry",
-             "registry '" + vendor.registry + "' must not start with a URL scheme",
-             "write host[:port]/path, e.g. registry = \"public.ecr.aws/bottlerocket\"");
-    }
-    vendor.insecure = t.get_bool("insecure").value_or(false);
-    vendors.emplace(name, std::move(vendor));
-  });
+  for_each_named_table(
+      parent, "vendor", file, IdentifierKind::name,
+      [&](const std::string& name, const toml::table& v, const SourceLocation&) {
+        TableReader t(v, file, "[vendor." + name + "]",
+                      {{"registry", "\"127.0.0.1:5000/osbuild\""}, {"insecure", "true"}});
+        Vendor vendor;
+        vendor.name = name;
+        vendor.where = t.where();
+        vendor.registry = t.require_string("registry");
+        if (vendor.registry.find("://") != std::string::npos) {
+          t.fail("registry", "registry '" + vendor.registry + "' must not start with a URL scheme",
+                 "write host[:port]/path, e.g. registry = \"public.ecr.aws/bottlerocket\"");
+        }
+        vendor.insecure = t.get_bool("insecure").value_or(false);
+        vendors.emplace(name, std::move(vendor));
+      });
   return vendors;
 }
 
 Infra parse_infra(std::string_view text, const FileRef& file) {
   toml::table root = parse_toml(text, file);
   refuse_cloud_sections(root, file);
-  TableReader t(root, file, "",
-                {{"repo", "[repo.default] with signing_keys"},
-                 {"vendor", "[vendor.local] with registry"}});
+  TableReader t(
+      root, file, "",
+      {{"repo", "[repo.default] with signing_keys"}, {"vendor", "[vendor.local] with registry"}});
   Infra infra;
   infra.path = file.absolute;
-  for_each_named_table(t, "repo", file, [&](const std::string& name, const toml::table& r) {
-    infra.repos.emplace(name, read_repo(name, r, file));
-  });
+  for_each_named_table(t, "repo", file, IdentifierKind::name,
+                       [&](const std::string& name, const toml::table& r, const SourceLocation&) {
+                         infra.repos.emplace(name, read_repo(name, r, file));
+                       });
   infra.vendors = parse_vendors(t, file);
   return infra;
 }
@@ -182,8 +162,9 @@ ExpirationPolicy parse_expiration_policy(std::string_view text, const FileRef& f
       t.fail_missing(key);
     }
     if (spec->kind == TimeSpec::Kind::offset && spec->offset.count() <= 0) {
-      t.fail(key, "'" + std::string(key) + "' must be later than the release start, found '" +
-                      spec->text + "'",
+      t.fail(key,
+             "'" + std::string(key) + "' must be later than the release start, found '" +
+                 spec->text + "'",
              t.example_hint(key));
     }
     return *spec;
@@ -197,8 +178,7 @@ ExpirationPolicy parse_expiration_policy(std::string_view text, const FileRef& f
 namespace {
 
 Wave read_wave(const toml::table& table, const FileRef& file) {
-  TableReader t(table, file, "[[waves]]",
-                {{"start_after", "'1 hour'"}, {"fleet_percentage", "1"}});
+  TableReader t(table, file, "[[waves]]", {{"start_after", "'1 hour'"}, {"fleet_percentage", "1"}});
   Wave wave;
   auto start = get_duration(t, "start_after");
   if (!start) {
@@ -237,8 +217,8 @@ WavePolicy parse_wave_policy(std::string_view text, const FileRef& file) {
       std::string p = std::to_string(policy.waves.size());
       if (wave.start_after.offset <= prev.start_after.offset) {
         fail_at(at,
-                "wave " + n + " starts after '" + wave.start_after.text + "', not later than wave " +
-                    p + " ('" + prev.start_after.text + "')",
+                "wave " + n + " starts after '" + wave.start_after.text +
+                    "', not later than wave " + p + " ('" + prev.start_after.text + "')",
                 hint);
       }
       if (wave.fleet_percentage <= prev.fleet_percentage) {
@@ -261,8 +241,12 @@ WavePolicy parse_wave_policy(std::string_view text, const FileRef& file) {
 
 namespace osbuild::config {
 
-std::string_view default_expiration_policy_text() { return detail::k_expiration_text; }
-std::string_view default_wave_policy_text() { return detail::k_waves_text; }
+std::string_view default_expiration_policy_text() {
+  return detail::k_expiration_text;
+}
+std::string_view default_wave_policy_text() {
+  return detail::k_waves_text;
+}
 
 ExpirationPolicy default_expiration_policy() {
   ExpirationPolicy policy = detail::parse_expiration_policy(

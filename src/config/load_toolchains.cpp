@@ -44,27 +44,6 @@ PendingList read_list(const TableReader& t, std::string_view key, ConstraintList
   return pending;
 }
 
-template <typename Fn>
-void for_each_named_table(const TableReader& parent, std::string_view key, const FileRef& file,
-                          Fn&& fn) {
-  const toml::table* table = parent.get_table(key);
-  if (!table) {
-    return;
-  }
-  for (auto&& [name, value] : *table) {
-    SourceLocation at = location(file, name.source());
-    std::string n(name.str());
-    check_identifier(n, IdentifierKind::variant, std::string(key) + " name", at);
-    if (!value.is_table()) {
-      fail_at(location(file, value.source()),
-              "expected a table for '" + std::string(key) + "." + n + "', found " +
-                  std::string(type_description(value.type())),
-              "write it as a section: [" + std::string(key) + "." + n + "]");
-    }
-    fn(n, *value.as_table(), at);
-  }
-}
-
 void read_setting(const toml::table& table, const FileRef& file, ToolchainConfig& config,
                   const ToolchainConfig& builtins) {
   TableReader t(
@@ -192,7 +171,7 @@ void flatten_all(ToolchainConfig& project, std::vector<PendingList>& pending) {
 void read_platforms_and_sets(const TableReader& root, const FileRef& file, ToolchainConfig& config,
                              std::vector<PendingList>& pending) {
   for_each_named_table(
-      root, "constraint-set", file,
+      root, "constraint-set", file, IdentifierKind::variant,
       [&](const std::string& name, const toml::table& table, const SourceLocation& at) {
         TableReader t(table, file, "[constraint-set." + name + "]",
                       {{"constraint-values", "[\"os:linux\", \"libc:gnu\"]"}});
@@ -203,7 +182,7 @@ void read_platforms_and_sets(const TableReader& root, const FileRef& file, Toolc
         pending.push_back(read_list(t, "constraint-values", set.constraints));
       });
   for_each_named_table(
-      root, "platform", file,
+      root, "platform", file, IdentifierKind::variant,
       [&](const std::string& name, const toml::table& table, const SourceLocation& at) {
         TableReader t(table, file, "[platform." + name + "]",
                       {{"parent", "\"linux-aarch64\""},

@@ -1,5 +1,7 @@
 #include "osbuild/pipeline/context.h"
 
+#include <cstdio>
+
 #include "osbuild/config/load.h"
 
 namespace osbuild {
@@ -33,6 +35,15 @@ Context open_context(const GlobalOptions& options) {
   auto project = config::load_project(root);
   auto settings = resolve_settings(options, &project.file);
   return Context{std::move(project), std::move(settings), options};
+}
+
+FileLock lock_workspace(const std::filesystem::path& build_dir) {
+  std::filesystem::path path = build_dir / ".osbuild" / "lock";
+  std::filesystem::create_directories(path.parent_path());
+  auto lock = FileLock::acquire(path, FileLock::Wait::yes, [&path](const std::string& holder) {
+    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(), path.c_str());
+  });
+  return std::move(*lock);
 }
 
 }  // namespace osbuild

@@ -7,6 +7,7 @@
 
 #include "osbuild/config/model.h"
 #include "osbuild/config/settings.h"
+#include "osbuild/util/fs.h"
 
 namespace osbuild {
 
@@ -15,7 +16,7 @@ enum class Verbosity { quiet, normal, verbose };
 
 // The options every command accepts, as given on the command line.
 struct GlobalOptions {
-  std::string project_dir;  // -C/--project-path; empty: search upward from the current folder
+  std::string project_dir;   // -C/--project-path; empty: search upward from the current folder
   config::FlagValues flags;  // settings given as flags, by setting key
   OutputMode output = OutputMode::human;
   Verbosity verbosity = Verbosity::normal;
@@ -41,5 +42,9 @@ Context open_context(const GlobalOptions& options);
 std::optional<Context> open_context_if_inside(const GlobalOptions& options);
 // Settings alone, for commands that can run outside a project (`config show` prints what it can).
 config::Settings resolve_settings(const GlobalOptions& options, const config::ProjectFile* file);
+
+// The workspace lock (build/.osbuild/lock) every stage that writes under build/ holds: a second
+// osbuild on the same project waits and says for whom.
+FileLock lock_workspace(const std::filesystem::path& build_dir);
 
 }  // namespace osbuild
