@@ -16,7 +16,7 @@ packages=(
   # toolchain stage: Debian's cross gcc, and qemu to run what it builds
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
   # image stage
-  erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools
+  erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
   # repo stage: a real TUF client in the tests
   nodejs
   # kits: a real OCI registry in the tests

@@ -1,5 +1,5 @@
-// osbuild image V [--arch A]: the disk image, update images, image.json and SBOM of a built
-// variant.
+// osbuild image V [--arch A] [--oci]: the disk image, update images, image.json and SBOM of a
+// built variant, and with --oci its root tree as an OCI image layout.
 #include <memory>
 
 #include "cli.h"
@@ -20,6 +20,9 @@ void setup_image(CLI::App& sub, CliState& state) {
   sub.add_flag_callback(
       "--explain", [options] { options->explain = image::Explain::yes; },
       "say why the image is made (which input changed)");
+  sub.add_flag_callback(
+      "--oci", [options] { options->oci = image::Oci::yes; },
+      "also write the root tree as an OCI image layout in build/images/oci-<variant>/");
   sub.callback([&state, options] {
     state.action = [&state, options] {
       Context ctx = open_context(state.options);

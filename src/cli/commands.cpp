@@ -7,6 +7,8 @@ const std::vector<Command>& commands() {
       {"fetch", "bring every source the packages need into the content store, verified", setup_fetch},
       {"build", "compile packages in dependency order, sandboxed and cached by content", setup_build},
       {"image", "make the verity-protected disk image, update images and SBOM of a built variant", setup_image},
+      {"publish", "build a kit and push it to its vendor's OCI registry", setup_publish},
+      {"update", "resolve each [[kit]] to the newest matching version and write osbuild.lock", setup_update},
       {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},
       {"repo", "add the image to a signed TUF repository; validate, check-expirations, refresh", setup_repo},
       {"keys", "generate signing keys for TUF repositories", setup_keys},

@@ -10,6 +10,7 @@
 #include "osbuild/image/disk.h"
 #include "osbuild/image/filesystem.h"
 #include "osbuild/image/image.h"
+#include "osbuild/image/oci_layout.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
@@ -179,13 +180,24 @@ std::map<std::string, fs::path> store_outputs(const ImageJob& job, const MadeIma
   return files;
 }
 
-FileLock lock_workspace(const fs::path& build_dir) {
-  fs::path path = build_dir / ".osbuild" / "lock";
-  fs::create_directories(path.parent_path());
-  auto lock = FileLock::acquire(path, FileLock::Wait::yes, [&path](const std::string& holder) {
-    std::fprintf(stderr, "osbuild: waiting for %s, which holds %s\n", holder.c_str(), path.c_str());
-  });
-  return std::move(*lock);
+// build/images/oci-<variant>/: the closure's artifacts as layers, in dependency order.
+void write_oci(const ImageJob& job, const fs::path& build_dir) {
+  OciRequest req;
+  req.dir = build_dir / "images" / ("oci-" + job.variant.name);
+  req.image = {job.arch, job.os_name, job.variant.name, job.version, job.epoch, {}};
+  for (const auto* pkg : dependency_order(job.closure)) {
+    auto blob = job.store.get_blob(pkg->artifact);
+    if (!blob) {
+      throw Error(fmt::format("the artifact of {} ({}) is not in the store", pkg->name,
+                              pkg->artifact.substr(0, 12)),
+                  fmt::format("run osbuild build variant {} --arch {}", job.variant.name,
+                              arch_name(job.arch)));
+    }
+    req.packages.emplace_back(pkg, *blob);
+  }
+  OciResult result = write_oci_layout(req);
+  std::printf("wrote OCI image oci:%s:%s (%s, %zu layers)\n", req.dir.c_str(), job.version.c_str(),
+              std::string(goarch(job.arch)).c_str(), result.layers);
 }
 
 }  // namespace
@@ -228,12 +240,14 @@ ImageSummary run_image(Context& ctx, const ImageOptions& options) {
       if (outputs_current(summary.dir, key)) {
         std::printf("nothing to do: image %s is up to date\n", prefix.c_str());
         summary.outcome = ImageOutcome::up_to_date;
+        if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
         return summary;
       }
       publish(summary.dir, *files);
       std::printf("image %s restored from the cache into %s\n", prefix.c_str(),
                   summary.dir.c_str());
       summary.outcome = ImageOutcome::restored;
+      if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
       return summary;
     }
   }
@@ -256,6 +270,7 @@ ImageSummary run_image(Context& ctx, const ImageOptions& options) {
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("made image %s in %.1fs: root hash %s\n  %s\n", prefix.c_str(), seconds,
               made.verity.root_hash.c_str(), summary.dir.c_str());
+  if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
   return summary;
 }
 

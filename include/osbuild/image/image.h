@@ -12,11 +12,13 @@ namespace osbuild::image {
 
 enum class Force { no, yes };
 enum class Explain { no, yes };
+enum class Oci { no, yes };  // also write build/images/oci-<variant>/ (docs/image.md)
 
 struct ImageOptions {
   std::string variant;
   Force force = Force::no;
   Explain explain = Explain::no;
+  Oci oci = Oci::no;
 };
 
 enum class ImageOutcome { made, restored, up_to_date };
