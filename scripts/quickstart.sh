@@ -16,5 +16,6 @@ cd "$top/examples/hello-os"
 "$osbuild" build variant dev
 "$osbuild" build variant dev --arch aarch64   # cross: zig cc by default (osbuild toolchains explain)
 "$osbuild" image dev
+"$osbuild" image dev --arch aarch64
 "$osbuild" repo dev
 "$osbuild" repo validate dev

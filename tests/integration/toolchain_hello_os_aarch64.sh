@@ -55,4 +55,11 @@ expect_status 0
 expect_contains "explain: toolchain: gcc-aarch64-linux-gnu"
 expect_eq "$(built_count)" 5 "cross gcc build"
 check_programs "cross gcc"
+
+# The aarch64 disk image of what was just built: a GPT that sgdisk accepts, the agent inside.
+run image dev --arch aarch64
+expect_status 0
+disk=$(ls "$PROJECT"/build/images/aarch64-dev/latest/*-aarch64-*.img 2>/dev/null | grep -v -- '-data.img' | head -n 1)
+[ -n "$disk" ] || fail "no aarch64 disk image: $out"
+[ -n "$disk" ] && { sgdisk -v "$disk" | grep -q "No problems found" || fail "sgdisk -v rejects $disk"; }
 finish
