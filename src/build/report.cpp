@@ -106,8 +106,7 @@ std::vector<std::string> failed_hunks(const std::string& log_text) {
 }  // namespace
 
 std::string debian_package_for(std::string_view program) {
-  std::string_view base =
-      program.substr(program.rfind('/') == std::string_view::npos ? 0 : program.rfind('/') + 1);
+  std::string base = std::filesystem::path(program).filename().string();
   for (const auto& [name, package] : k_providers) {
     if (name == base) {
       return std::string(package);
@@ -133,7 +132,8 @@ std::string missing_program(const std::string& log_text) {
 
 std::string failure_report(const std::string& package, const std::string& what,
                            const std::string& command, int status, const fs::path& log) {
-  std::string text = read_file(log).ok() ? read_file(log).value() : std::string();
+  auto log_text = read_file(log);
+  std::string text = log_text.ok() ? log_text.value() : std::string();
   std::string out = fmt::format("build of {}{} failed: `{}` exited with status {}\n", package,
                                 what.empty() ? "" : " (" + what + ")", command, status);
   for (const auto& line : last_lines(text, k_tail_lines)) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 
 #include "osbuild/build/unpack.h"
 #include "osbuild/graph/action_key.h"
@@ -58,13 +59,18 @@ std::string entry_digest(const fs::path& path) {
 Json declared_inputs(const config::Package& pkg, const config::BuildStep& step,
                      const BuildPaths& paths) {
   Json out = Json::object();
+  std::map<fs::path, std::vector<std::string>> listed;  // each root walked once, for globs
   for (const auto& entry : step.inputs) {
     bool in_sources = entry.rfind(k_sources_prefix, 0) == 0;
     fs::path root = in_sources ? paths.sources : paths.work;
     std::string pattern = in_sources ? entry.substr(k_sources_prefix.size()) : entry;
     std::size_t before = out.size();
     if (is_glob(pattern)) {
-      for (const auto& rel : files_below(root)) {
+      auto [it, fresh] = listed.try_emplace(root);
+      if (fresh) {
+        it->second = files_below(root);
+      }
+      for (const auto& rel : it->second) {
         if (::fnmatch(pattern.c_str(), rel.c_str(), FNM_PATHNAME) == 0) {
           out[(in_sources ? std::string(k_sources_prefix) : "") + rel] = entry_digest(root / rel);
         }

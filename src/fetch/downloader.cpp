@@ -177,16 +177,7 @@ void configure_easy(Transfer& t, const TransferPolicy& policy, const ResumePlan&
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, policy.max_redirects);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, policy.connect_timeout_s);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_limit);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, policy.low_speed_time_s);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent().c_str());
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  apply_transfer_policy(e, policy);
   curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024L);
   if (plan.offset > 0) {
     std::string range = std::to_string(plan.offset) + "-";
@@ -218,6 +209,20 @@ std::string attempt_failure(const Transfer& t, CURLcode code, long status, int a
 }
 
 }  // namespace
+
+void apply_transfer_policy(void* curl_easy, const TransferPolicy& policy) {
+  CURL* e = curl_easy;
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, policy.max_redirects);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, policy.connect_timeout_s);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_limit);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, policy.low_speed_time_s);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent().c_str());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+}
 
 fs::path partial_record_path(const fs::path& partial) {
   return fs::path(partial.string() + ".json");

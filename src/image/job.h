@@ -49,6 +49,10 @@ struct MadeImage {
 
 MadeImage make_image(const ImageJob& job);
 
+// The verified artifact.tar of a package of the closure; an error naming the build to run when
+// the store no longer holds it.
+fs::path artifact_of(const ImageJob& job, const PackageRecord& pkg);
+
 // image.json: names, files, digests, partitions, verity, packages.
 Json describe_image(const ImageJob& job, const MadeImage& made,
                     const std::map<std::string, std::string>& file_digests, const std::string& key);

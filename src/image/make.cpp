@@ -47,15 +47,9 @@ std::vector<std::uint8_t> derive_salt(const std::string& seed) {
 void build_tree(const ImageJob& job, MadeImage& made) {
   std::vector<TreeInput> inputs;
   for (const auto* pkg : job.closure) {
-    auto blob = job.store.get_blob(pkg->artifact);
-    if (!blob) {
-      throw Error(fmt::format("the artifact of {} ({}) is not in the store", pkg->name,
-                              pkg->artifact.substr(0, 12)),
-                  fmt::format("run osbuild build variant {} --arch {}", job.variant.name,
-                              arch_name(job.arch)));
-    }
-    inputs.push_back({pkg->name, *blob});
-    made.artifacts[pkg->name] = *blob;
+    fs::path blob = artifact_of(job, *pkg);
+    inputs.push_back({pkg->name, blob});
+    made.artifacts[pkg->name] = blob;
   }
   assemble_tree(inputs, job.work / "root", job.epoch, manifest_of(job));
   made.os_release_added = add_os_release(job.work / "root", job.os_name, job.version, job.epoch);
@@ -231,6 +225,17 @@ std::string output_name(const ImageJob& job, const std::string& role) {
   if (role == "verity") return job.prefix + "-root.verity.lz4";
   if (role == "sbom") return job.prefix + ".spdx.json";
   throw Error("internal: no output named " + role);
+}
+
+fs::path artifact_of(const ImageJob& job, const PackageRecord& pkg) {
+  auto blob = job.store.get_blob(pkg.artifact);
+  if (!blob) {
+    throw Error(fmt::format("the artifact of {} ({}) is not in the store", pkg.name,
+                            pkg.artifact.substr(0, 12)),
+                fmt::format("run osbuild build variant {} --arch {}", job.variant.name,
+                            arch_name(job.arch)));
+  }
+  return *blob;
 }
 
 MadeImage make_image(const ImageJob& job) {

@@ -186,14 +186,7 @@ void write_oci(const ImageJob& job, const fs::path& build_dir) {
   req.dir = build_dir / "images" / ("oci-" + job.variant.name);
   req.image = {job.arch, job.os_name, job.variant.name, job.version, job.epoch, {}};
   for (const auto* pkg : dependency_order(job.closure)) {
-    auto blob = job.store.get_blob(pkg->artifact);
-    if (!blob) {
-      throw Error(fmt::format("the artifact of {} ({}) is not in the store", pkg->name,
-                              pkg->artifact.substr(0, 12)),
-                  fmt::format("run osbuild build variant {} --arch {}", job.variant.name,
-                              arch_name(job.arch)));
-    }
-    req.packages.emplace_back(pkg, *blob);
+    req.packages.emplace_back(pkg, artifact_of(job, *pkg));
   }
   OciResult result = write_oci_layout(req);
   std::printf("wrote OCI image oci:%s:%s (%s, %zu layers)\n", req.dir.c_str(), job.version.c_str(),

@@ -125,13 +125,7 @@ class CurlTransport : public Transport {
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, m_policy.max_redirects);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, m_policy.connect_timeout_s);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, m_policy.low_speed_limit);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, m_policy.low_speed_time_s);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    fetch::apply_transfer_policy(e, m_policy);
     CURLcode code = curl_easy_perform(e);
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);

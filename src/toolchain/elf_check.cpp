@@ -34,8 +34,9 @@ std::string machine_name(unsigned machine) {
   }
 }
 
-// e_machine of an ELF file, nullopt for anything else.
-std::optional<unsigned> elf_machine(const fs::path& file) {
+}  // namespace
+
+std::optional<ElfHeader> read_elf_header(const fs::path& file) {
   unsigned char h[20] = {};
   FILE* f = std::fopen(file.c_str(), "rb");
   if (f == nullptr) return std::nullopt;
@@ -46,11 +47,11 @@ std::optional<unsigned> elf_machine(const fs::path& file) {
                                   "ELF",
                                   4) != 0)
     return std::nullopt;
-  bool big_endian = h[5] == 2;
-  return big_endian ? (unsigned{h[18]} << 8 | h[19]) : (h[18] | unsigned{h[19]} << 8);
+  auto half = [big_endian = h[5] == 2](const unsigned char* p) {
+    return big_endian ? (unsigned{p[0]} << 8 | p[1]) : (p[0] | unsigned{p[1]} << 8);
+  };
+  return ElfHeader{half(h + 16), half(h + 18)};
 }
-
-}  // namespace
 
 void check_elf_arch(const fs::path& tree, Arch target) {
   if (!fs::is_directory(tree)) return;
@@ -61,7 +62,8 @@ void check_elf_arch(const fs::path& tree, Arch target) {
   for (auto it = fs::recursive_directory_iterator(tree); it != fs::recursive_directory_iterator();
        ++it) {
     if (it->is_symlink() || !it->is_regular_file()) continue;
-    auto machine = elf_machine(it->path());
+    auto header = read_elf_header(it->path());
+    auto machine = header ? std::optional<unsigned>(header->machine) : std::nullopt;
     if (!machine || *machine == want) continue;
     if (!first) {
       first = it->path();

@@ -10,6 +10,7 @@
 
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/rewrite.h"
+#include "osbuild/toolchain/toolchain.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/json.h"
@@ -118,21 +119,6 @@ int run(const std::string& tool, const WrapperConfig& c, const std::vector<std::
   exec(argv);
 }
 
-// 0: not ELF; else e_type (1 relocatable, 2 executable, 3 shared object).
-int elf_type(const fs::path& file) {
-  unsigned char header[18] = {};
-  FILE* f = std::fopen(file.c_str(), "rb");
-  if (f == nullptr) return 0;
-  std::size_t n = std::fread(header, 1, sizeof header, f);
-  std::fclose(f);
-  if (n < sizeof header || std::memcmp(header,
-                                       "\x7f"
-                                       "ELF",
-                                       4) != 0)
-    return 0;
-  return header[5] == 2 ? header[16] << 8 | header[17] : header[16] | header[17] << 8;
-}
-
 int spawn_wait(const std::vector<std::string>& argv) {
   log::debug("run: {}", join(argv, " "));
   pid_t pid = ::fork();
@@ -174,7 +160,8 @@ int run_strip(const WrapperConfig& c, const std::vector<std::string>& args) {
     }
   }
   for (const auto& file : files) {
-    int type = elf_type(file);
+    auto header = read_elf_header(file);
+    unsigned type = header ? header->type : 0;  // 1 relocatable, 2 executable, 3 shared object
     if (type == 0) {
       log::warn("osbuild-strip: {} is not an ELF file (archives are left as they are)", file);
       continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A package whose target-compatible-with excludes the target platform is skipped with its reason;
 # one that another package needs fails the build with the chain; one asked for by name fails.
+# A cross build that installs host binaries fails after the build, naming the file.
 source "$OSBUILD_TESTS/integration/build_lib.bash"
 [ "$(uname -m)" = x86_64 ] || skip "this test cross-compiles from x86_64"
 script_project "$TEST_TMP/project"
@@ -31,4 +32,15 @@ printf '[variant]\nincluded-packages = ["portable", "needs-it"]\n' >variants/dev
 run build variant dev --arch aarch64
 expect_status 1
 expect_contains "needs-it needs x86-only, which cannot be built for linux-aarch64"
+
+# Copying a host program instead of compiling with $CC: the arch check catches it.
+script_package host-binary 'install -D -m 0755 /bin/true "$OSBUILD_DESTDIR/usr/bin/true"'
+run build package host-binary --arch aarch64
+expect_status 1
+expect_contains "build of host-binary failed"
+expect_contains "dest/usr/bin/true: ELF file for x86_64"
+expect_contains "but the target is aarch64"
+expect_contains "make it use \$CC"
+run build package host-binary --arch x86_64
+expect_status 0
 finish

@@ -26,6 +26,11 @@ struct TransferPolicy {
   static TransferPolicy from_environment(const config::Environment& env);
 };
 
+// Sets the policy's limits on a libcurl easy handle (a CURL*): redirects (http and https only),
+// connect and low-speed time-outs, TLS verification, osbuild's user agent, no signals. The caller
+// sets the URL, the protocols it accepts and its callbacks.
+void apply_transfer_policy(void* curl_easy, const TransferPolicy& policy);
+
 enum class Outcome {
   ok,         // 2xx (or a local file that was read)
   missing,    // 404/410 or a local file that does not exist: try the next place

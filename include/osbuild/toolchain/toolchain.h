@@ -140,6 +140,13 @@ ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
 void write_tool_dir(const ResolvedToolchain& toolchain, const fs::path& tool_dir,
                     const fs::path& osbuild_exe);
 
+// The two fields of an ELF header osbuild reads; nullopt for a file that is not ELF.
+struct ElfHeader {
+  unsigned type = 0;     // e_type: 1 relocatable, 2 executable, 3 shared object
+  unsigned machine = 0;  // e_machine: 62 x86_64, 183 aarch64
+};
+std::optional<ElfHeader> read_elf_header(const fs::path& file);
+
 // Every ELF file under `tree` (symlinks not followed) must be for `target`; throws naming the
 // first file that is not, its machine and the target's, and how many others there are.
 void check_elf_arch(const fs::path& tree, Arch target);
