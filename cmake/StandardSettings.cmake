@@ -1,6 +1,7 @@
 # Options that shape how osbuild's own targets are compiled. Linked PRIVATE by our targets only.
 option(OSBUILD_BUILD_TESTS "Build the unit tests and register the integration tests" ON)
 option(OSBUILD_BUILD_BENCH "Build the benchmarks under bench/" OFF)
+option(OSBUILD_FUZZ "Build the libFuzzer targets under tests/fuzz (clang only; docs/fuzzing.md)" OFF)
 option(OSBUILD_WARNINGS_AS_ERRORS "Treat compiler warnings as errors (CI turns this on)" OFF)
 set(OSBUILD_SANITIZE "" CACHE STRING "Sanitizers to build with: empty, address;undefined, or thread")
 

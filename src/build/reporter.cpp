@@ -1,18 +1,24 @@
 #include "reporter.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 
+#include "osbuild/util/log.h"
 #include "package_build.h"
 
 namespace osbuild::build {
 
 BuildReporter::BuildReporter(Mode mode, std::string arch, std::size_t total)
     : m_mode(mode), m_arch(std::move(arch)), m_total(total) {
+  // The status line is redrawn with escapes: NO_COLOR, --color=never or TERM=dumb make it plain.
+  if (m_mode == Mode::tty && !log::terminal_escapes(STDERR_FILENO)) {
+    m_mode = Mode::plain;
+  }
   if (m_mode == Mode::tty) {
     m_ticker = std::thread([this] { ticker(); });
   }

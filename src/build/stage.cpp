@@ -10,6 +10,8 @@
 #include <mutex>
 
 #include "osbuild/build/build.h"
+#include "osbuild/build/noop.h"
+#include "osbuild/config/kits.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
 #include "osbuild/toolchain/toolchain.h"
@@ -165,13 +167,21 @@ bool Stage::forced(const std::string& name) const {
 bool Stage::use_cached(std::size_t i, const std::string& key, const Json& inputs) {
   const std::string& name = m_actions[i]->name;
   bool remote = false;
-  auto cached = forced(name) ? std::nullopt : cached_outputs(key, &remote);
+  // A fetched kit's package is never built: its layer, in the store, is the artifact.
+  const auto& kit = m_ctx.project.package(name).kit;
+  std::optional<std::pair<std::string, std::string>> cached;
+  if (kit) {
+    if (m_bc.store.has_blob(kit->artifact)) cached = std::pair{kit->artifact, std::string()};
+  } else if (!forced(name)) {
+    cached = cached_outputs(key, &remote);
+  }
   if (!cached) {
     return false;
   }
-  if (m_remote != nullptr && !remote) m_remote->count_local_hit();
+  if (m_remote != nullptr && !remote && !kit) m_remote->count_local_hit();
   if (m_options.explain == Explain::yes) {
     m_reporter.explain(name, remote ? "fetched from the remote cache " + m_remote->display_url()
+                             : kit  ? "from kit " + kit->kit + " " + kit->kit_version
                                     : "up to date in the local store");
   }
   m_artifacts[i] = cached->first;
@@ -198,6 +208,12 @@ bool Stage::run_one(std::size_t i) {
   std::string key = graph::action_key("build", inputs);
   if (use_cached(i, key, inputs)) {
     return true;
+  }
+  if (pkg.kit) {
+    throw Error(
+        fmt::format("package {} of kit {} {}: its artifact {} is not in the store", pkg.name,
+                    pkg.kit->kit, pkg.kit->kit_version, pkg.kit->artifact.substr(0, 12)),
+        fmt::format("run `osbuild fetch --arch {}`", arch_name(m_bc.arch)));
   }
   StateFile state(m_bc.build_dir, m_bc.arch, pkg.name);
   if (m_remote != nullptr && !forced(pkg.name)) m_remote->count_miss();
@@ -401,7 +417,8 @@ std::unique_ptr<store::RemoteCache> open_remote(const Context& ctx, store::Store
 // the chain, like one asked for by name.
 std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const BuildOptions& options,
                                                     Arch arch,
-                                                    std::vector<const graph::Action*> actions) {
+                                                    std::vector<const graph::Action*> actions,
+                                                    std::vector<std::string>& notes) {
   std::string platform = toolchain::target_platform_name(arch);
   std::vector<const graph::Action*> kept;
   for (const auto* action : actions) {
@@ -423,15 +440,48 @@ std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const Bu
                               compat.reason),
                   "build it for an arch its target-compatible-with allows");
     }
-    std::printf("skipping %s for %s: %s\n", action->name.c_str(), platform.c_str(),
-                compat.reason.c_str());
+    notes.push_back(fmt::format("skipping {} for {}: {}", action->name, platform, compat.reason));
+    std::printf("%s\n", notes.back().c_str());
   }
   return kept;
 }
 
+// What the no-op stamp watches outside the project and what the build left (include/.../noop.h).
+NoopRecord noop_record(const BuildOptions& options, const BuildContext& bc, const Stage& stage,
+                       std::vector<std::string> notes) {
+  NoopRecord record;
+  record.notes = std::move(notes);
+  record.watched.push_back(fs::read_symlink("/proc/self/exe"));
+  const auto& tc = bc.toolchain;
+  for (const auto& program :
+       {tc.compiler, tc.real.cc, tc.real.cxx, tc.real.ar, tc.real.ranlib, tc.real.strip}) {
+    if (!program.empty()) record.watched.push_back(program);
+  }
+  // A compiler added to or removed from PATH can change which toolchain resolves.
+  if (const char* path = std::getenv("PATH")) {
+    for (const auto& dir : split(path, ':')) {
+      if (!dir.empty()) record.watched.emplace_back(dir);
+    }
+  }
+  if (options.target == BuildTarget::variant) {
+    record.outputs.push_back(variant_record_path(bc.build_dir, bc.arch, options.name));
+  }
+  // The fetched kits' records (written atomically, so a new fetch changes the folder's mtime).
+  record.outputs.push_back(bc.build_dir / "external-kits" / arch_name(bc.arch));
+  Json packages = stage.packages();
+  record.packages = packages.size();
+  for (const auto& pkg : packages) {
+    std::string name = pkg["name"];
+    record.outputs.push_back(bc.build_dir / "packages" / arch_name(bc.arch) / name);
+    record.outputs.push_back(StateFile(bc.build_dir, bc.arch, name).artifact_path());
+    record.outputs.push_back(bc.store.blob_path(pkg["artifact"]));
+  }
+  return record;
+}
+
 }  // namespace
 
-BuildSummary run_build(Context& ctx, const BuildOptions& options) {
+BuildSummary run_build(Context& ctx, const BuildOptions& options, const NoopCheck* noop) {
   Arch arch = ctx.settings.arch();
   auto tc = toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains);
   store::Store store(ctx.cache_dir());
@@ -455,14 +505,20 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
     std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),
                 tc.target_platform.c_str());
   }
+  config::add_kit_packages(
+      ctx.project, ctx.build_dir(), arch,
+      ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn);
   for (const auto& name : options.force_packages) {
     ctx.project.package(name);  // an unknown name is an error with the nearest match
   }
   auto graph = graph::PackageGraph::build(ctx.project);
   auto plan = make_build_plan(ctx, options, graph, bc.toolchain.identity());
   FileLock lock = lock_workspace(bc.build_dir);
+  if (noop != nullptr) clear_noop_stamp(*noop);
   sandbox::InterruptGuard guard;
-  auto actions = drop_incompatible(ctx, options, arch, select_actions(options, plan, graph));
+  std::vector<std::string> notes;
+  auto actions =
+      drop_incompatible(ctx, options, arch, select_actions(options, plan, graph), notes);
   BuildReporter reporter(reporter_mode(ctx), std::string(arch_name(arch)), actions.size());
   Stage stage(ctx, options, bc, std::move(actions), reporter);
   stage.set_remote(remote.get());
@@ -484,6 +540,9 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options) {
   }
   if (options.target == BuildTarget::variant) {
     write_variant_record(ctx, options, bc, stage);
+  }
+  if (noop != nullptr) {
+    write_noop_stamp(*noop, noop_record(options, bc, stage, std::move(notes)));
   }
   auto rs = remote ? remote->stats() : store::RemoteStats{};
   if (reporter.mode() == BuildReporter::Mode::json) {

@@ -18,9 +18,9 @@ class StateFile {
   // The recorded artifact digest alone, from a small file beside the record: a no-op build reads
   // it for every package, the full record only when --explain asks.
   std::string artifact() const;
+  std::filesystem::path artifact_path() const;
 
  private:
-  std::filesystem::path artifact_path() const;
   std::filesystem::path m_path;
 };
 

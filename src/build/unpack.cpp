@@ -22,13 +22,18 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// libarchive leaves the message null for some failures (a truncated zip), and fmt refuses null.
+const char* error_text(archive* a) {
+  const char* text = archive_error_string(a);
+  return text != nullptr ? text : "damaged or truncated data";
+}
+
 ReadArchive open_archive(const fs::path& path) {
   ReadArchive a(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(a.get());
   archive_read_support_format_all(a.get());
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-    throw Error(
-        fmt::format("cannot open archive {}: {}", path.string(), archive_error_string(a.get())));
+    throw Error(fmt::format("cannot open archive {}: {}", path.string(), error_text(a.get())));
   }
   return a;
 }
@@ -74,7 +79,15 @@ bool link_stays_inside(const std::vector<std::string>& entry, std::string_view t
     return false;
   }
   long depth = static_cast<long>(entry.size()) - 1;
+  bool named = false;
   for (const auto& part : components(target)) {
+    // A '..' after a name climbs out of whatever that name is, and the name may be another
+    // symlink ("dot" -> "." makes "dot/.." the folder above the work dir): only leading '..'s,
+    // which climb the entry's own folders, can be counted.
+    if (part == ".." && named) {
+      return false;
+    }
+    named = named || part != "..";
     depth += part == ".." ? -1 : 1;
     if (depth < 0) {
       return false;
@@ -156,13 +169,11 @@ void copy_data(archive* in, archive* out, const fs::path& archive_path) {
   int r = ARCHIVE_OK;
   while ((r = archive_read_data_block(in, &buffer, &size, &offset)) == ARCHIVE_OK) {
     if (archive_write_data_block(out, buffer, size, offset) != ARCHIVE_OK) {
-      throw Error(
-          fmt::format("cannot unpack {}: {}", archive_path.string(), archive_error_string(out)));
+      throw Error(fmt::format("cannot unpack {}: {}", archive_path.string(), error_text(out)));
     }
   }
   if (r != ARCHIVE_EOF) {
-    throw Error(
-        fmt::format("cannot read archive {}: {}", archive_path.string(), archive_error_string(in)));
+    throw Error(fmt::format("cannot read archive {}: {}", archive_path.string(), error_text(in)));
   }
 }
 
@@ -197,7 +208,7 @@ void unpack_archive(const fs::path& archive_file, const fs::path& dest, StripTop
     }
     if (archive_write_header(out.get(), entry) != ARCHIVE_OK) {
       throw Error(fmt::format("cannot unpack {} entry '{}': {}", archive_path.string(),
-                              archive_entry_pathname(entry), archive_error_string(out.get())));
+                              archive_entry_pathname(entry), error_text(out.get())));
     }
     if (archive_entry_size(entry) > 0) {
       copy_data(in.get(), out.get(), archive_path);
@@ -205,8 +216,8 @@ void unpack_archive(const fs::path& archive_file, const fs::path& dest, StripTop
     archive_write_finish_entry(out.get());
   }
   if (r != ARCHIVE_EOF) {
-    throw Error(fmt::format("cannot read archive {}: {}", archive_path.string(),
-                            archive_error_string(in.get())));
+    throw Error(
+        fmt::format("cannot read archive {}: {}", archive_path.string(), error_text(in.get())));
   }
 }
 

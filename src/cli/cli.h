@@ -37,5 +37,10 @@ void setup_root(CLI::App& sub, CliState& state);
 void setup_image(CLI::App& sub, CliState& state);
 void setup_publish(CLI::App& sub, CliState& state);
 void setup_update(CLI::App& sub, CliState& state);
+// `build kit K`, added to `build` by setup_build (cmd_build_kit.cpp).
+void setup_build_kit(CLI::App& build, CliState& state);
+void setup_release(CLI::App& sub, CliState& state);
+void setup_completions(CLI::App& sub, CliState& state);
+void setup_docs(CLI::App& sub, CliState& state);
 
 }  // namespace osbuild::cli

@@ -1,8 +1,10 @@
 // osbuild build package P | variant V: compile packages into artifacts, cached by content.
+#include <cstdio>
 #include <memory>
 
 #include "cli.h"
 #include "osbuild/build/build.h"
+#include "osbuild/build/noop.h"
 
 namespace osbuild::cli {
 
@@ -16,8 +18,20 @@ void add_target(CLI::App& build, CliState& state,
   sub->callback([&state, options, target] {
     options->target = target;
     state.action = [&state, options] {
+      auto noop = build::check_noop(state.options, *options);
+      if (noop.hit) {  // nothing changed since the last build of this command line
+        if (state.options.verbosity == Verbosity::verbose) {
+          std::fprintf(stderr, "osbuild: nothing changed since the build that wrote %s\n",
+                       noop.stamp.c_str());
+        }
+        if (state.options.verbosity != Verbosity::quiet) {
+          for (const auto& note : noop.notes) std::printf("%s\n", note.c_str());
+          std::printf("nothing to do: %zu packages up to date\n", noop.packages);
+        }
+        return 0;
+      }
       Context ctx = open_context(state.options);
-      build::run_build(ctx, *options);
+      build::run_build(ctx, *options, &noop);
       return 0;
     };
   });
@@ -69,6 +83,7 @@ void setup_build(CLI::App& sub, CliState& state) {
              "build one package and its build-time dependencies");
   add_target(sub, state, options, build::BuildTarget::variant, "variant",
              "build every package a variant needs");
+  setup_build_kit(sub, state);
   sub.require_subcommand(1);
 }
 

@@ -1,7 +1,9 @@
-// osbuild doctor: every external program osbuild drives, with its version or how to install it.
+// osbuild doctor: every external program osbuild drives and every library it is linked with,
+// with its version or how to install it.
 #include <cstdio>
 
 #include "cli.h"
+#include "libraries.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/toolchain.h"
 
@@ -11,7 +13,7 @@ namespace {
 
 struct ExternalTool {
   const char* program;
-  const char* version_arg;  // empty: the program has no version option
+  const char* version_arg;  // "dpkg:<package>": no version option, ask dpkg for the package's
   const char* install;      // Debian package, or the command that installs it
   const char* used_for;
 };
@@ -31,7 +33,9 @@ const ExternalTool k_tools[] = {
     {"unshare", "--version", "apt-get install util-linux", "build sandbox without bwrap"},
     {"patch", "--version", "apt-get install patch", "applying package patches"},
     {"git", "--version", "apt-get install git", "git sources"},
-    {"mkfs.erofs", "", "apt-get install erofs-utils", "erofs root filesystems"},
+    {"mkfs.erofs", "dpkg:erofs-utils", "apt-get install erofs-utils", "erofs root filesystems"},
+    {"fsck.erofs", "dpkg:erofs-utils", "apt-get install erofs-utils",
+     "checking erofs images (tests)"},
     {"mksquashfs", "-version", "apt-get install squashfs-tools", "squashfs root filesystems"},
     {"mkfs.ext4", "-V", "apt-get install e2fsprogs", "ext4 root and boot filesystems"},
     {"veritysetup", "--version", "apt-get install cryptsetup-bin", "dm-verity check of images"},
@@ -41,7 +45,41 @@ const ExternalTool k_tools[] = {
     {"zstd", "--version", "apt-get install zstd", "compressed archives"},
     {"qemu-aarch64-static", "--version", "apt-get install qemu-user-static",
      "running aarch64 test programs on x86_64"},
+    {"skopeo", "--version", "apt-get install skopeo", "inspecting kits in OCI registries (tests)"},
+    {"docker-registry", "--version", "apt-get install docker-registry",
+     "a local OCI registry for kits (tests)"},
+    {"nginx", "-v", "apt-get install nginx", "a local remote cache with WebDAV (tests)"},
+    {"python3", "--version", "apt-get install python3", "local HTTP servers (tests)"},
+    {"node", "--version", "apt-get install nodejs npm",
+     "the tuf-js client that checks repositories (tests)"},
 };
+
+std::string tool_version(const ExternalTool& tool, const std::string& path) {
+  std::string_view arg = tool.version_arg;
+  if (arg.starts_with("dpkg:")) {
+    if (sandbox::find_program("dpkg-query").empty()) return "";
+    std::string version = toolchain::first_output_line(
+        {"dpkg-query", "-W", "-f=${Version}", std::string(arg.substr(5))});
+    return version.empty() || version.starts_with("dpkg-query") ? "" : "version " + version;
+  }
+  return toolchain::first_output_line({path, std::string(arg)});
+}
+
+void print_libraries(Json* out) {
+  if (out == nullptr) std::printf("\n%-22s %-12s %-12s\n", "library", "built with", "running");
+  for (const auto& lib : libraries()) {
+    if (out != nullptr) {
+      out->push_back({{"library", lib.name},
+                      {"built_with", lib.built_with},
+                      {"running", lib.running},
+                      {"install", lib.install}});
+      continue;
+    }
+    std::printf("%-22s %-12s %-12s\n", lib.name.c_str(),
+                lib.built_with.empty() ? "-" : lib.built_with.c_str(),
+                lib.running.empty() ? "(in osbuild)" : lib.running.c_str());
+  }
+}
 
 int doctor(const CliState& state) {
   bool json = state.options.output == OutputMode::json;
@@ -51,8 +89,8 @@ int doctor(const CliState& state) {
   for (const auto& tool : k_tools) {
     std::string path = sandbox::find_program(tool.program);
     std::string version;
-    if (!path.empty() && *tool.version_arg != '\0') {
-      version = toolchain::first_output_line({path, tool.version_arg});
+    if (!path.empty()) {
+      version = tool_version(tool, path);
     }
     missing += path.empty() ? 1 : 0;
     if (json) {
@@ -70,9 +108,13 @@ int doctor(const CliState& state) {
     if (state.options.verbosity == Verbosity::verbose) std::printf("%24s%s\n", "", tool.used_for);
   }
   if (json) {
-    std::printf("%s\n", out.dump(2).c_str());
+    Json libs = Json::array();
+    print_libraries(&libs);
+    Json doc{{"programs", out}, {"libraries", libs}, {"missing", missing}};
+    std::printf("%s\n", doc.dump(2).c_str());
   } else {
     std::printf("%d of %zu programs missing\n", missing, std::size(k_tools));
+    print_libraries(nullptr);
   }
   return 0;
 }

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "cli.h"
-#include "osbuild/build/build.h"
+#include "osbuild/kit/kit.h"
 #include "osbuild/oci/registry.h"
 #include "osbuild/store/store.h"
 #include "osbuild/util/fs.h"
@@ -19,79 +19,10 @@ namespace osbuild::cli {
 
 namespace {
 
-constexpr std::string_view k_layer_media_type = "application/vnd.osbuild.package.layer.v1.tar";
-constexpr std::string_view k_config_media_type = "application/vnd.osbuild.kit.config.v1+json";
-
 struct PublishOptions {
   std::string kit;
   std::string vendor;
 };
-
-std::string oci_arch(Arch arch) {
-  return arch == Arch::x86_64 ? "amd64" : "arm64";
-}
-
-const config::Vendor& find_vendor(const Context& ctx, const std::string& name,
-                                  const std::string& wanted_by) {
-  const auto& vendors = ctx.project.file.vendors;
-  if (auto it = vendors.find(name); it != vendors.end()) return it->second;
-  if (ctx.project.infra) {
-    if (auto it = ctx.project.infra->vendors.find(name); it != ctx.project.infra->vendors.end()) {
-      return it->second;
-    }
-  }
-  std::vector<std::string> names;
-  for (const auto& [n, v] : vendors) names.push_back(n);
-  throw Error(
-      fmt::format("{}: vendor \"{}\" is not declared{}", wanted_by, name,
-                  did_you_mean(name, names)),
-      fmt::format("add [vendor.{}] with registry = \"host:port/path\" to osbuild.toml", name));
-}
-
-// The kit's packages and everything they require at run time, sorted.
-std::vector<std::string> kit_closure(const config::Project& project, const config::Kit& kit) {
-  std::set<std::string> seen;
-  std::vector<std::pair<std::string, std::string>> todo;  // package, who wants it
-  for (std::size_t i = 0; i < kit.included_packages.size(); ++i) {
-    auto it = kit.where.find("included-packages[" + std::to_string(i) + "]");
-    todo.emplace_back(kit.included_packages[i],
-                      it != kit.where.end() ? it->second.str() : kit.manifest.string());
-  }
-  while (!todo.empty()) {
-    auto [name, wanted_by] = todo.back();
-    todo.pop_back();
-    if (!seen.insert(name).second) continue;
-    if (project.packages.find(name) == project.packages.end()) {
-      std::vector<std::string> names;
-      for (const auto& [n, p] : project.packages) names.push_back(n);
-      throw Error(fmt::format("{}: package \"{}\" is not in this project{}", wanted_by, name,
-                              did_you_mean(name, names)),
-                  "a kit holds packages of the project that publishes it; add "
-                  "packages/" +
-                      name + "/package.toml or remove the name");
-    }
-    const auto& pkg = project.packages.at(name);
-    for (std::size_t i = 0; i < pkg.runtime_requires.size(); ++i) {
-      auto w = pkg.where.find("requires[" + std::to_string(i) + "]");
-      todo.emplace_back(pkg.runtime_requires[i],
-                        w != pkg.where.end() ? w->second.str() : pkg.manifest.string());
-    }
-  }
-  return {seen.begin(), seen.end()};
-}
-
-std::string artifact_of(const Context& ctx, Arch arch, const std::string& package) {
-  auto path =
-      ctx.build_dir() / ".osbuild" / "state" / std::string(arch_name(arch)) / (package + ".json");
-  auto text = read_file(path);
-  Json doc = text.ok() ? Json::parse(text.value(), nullptr, false) : Json();
-  std::string digest = doc.is_object() ? doc.value("artifact", std::string()) : std::string();
-  if (!is_lower_hex(digest, 64)) {
-    throw Error(fmt::format("{}: no artifact recorded for package {}", path.string(), package),
-                fmt::format("run `osbuild build package {} --arch {}`", package, arch_name(arch)));
-  }
-  return digest;
-}
 
 const char* outcome_word(oci::BlobPush::Outcome o) {
   switch (o) {
@@ -106,45 +37,28 @@ const char* outcome_word(oci::BlobPush::Outcome o) {
 }
 
 int publish_kit(Context& ctx, const PublishOptions& opts) {
-  const config::Kit& kit = ctx.project.kit(opts.kit);
-  std::string vendor_name = opts.vendor.empty() ? kit.vendor : opts.vendor;
-  auto vendor_where = kit.where.find("vendor");
-  const config::Vendor& vendor = find_vendor(ctx, vendor_name,
-                                             opts.vendor.empty() && vendor_where != kit.where.end()
-                                                 ? vendor_where->second.str()
-                                                 : std::string("--vendor"));
-  auto location = oci::parse_registry(vendor.registry);
-  if (!location.ok()) {
-    throw Error(fmt::format("{}: vendor.{}.registry: {}", vendor.where.str(), vendor_name,
-                            location.error()),
-                "write registry = \"host[:port]/path\", e.g. \"127.0.0.1:5000/osbuild\"");
-  }
-  const std::string repository = location.value().repository(kit.name);
+  const config::Kit& kit_def = ctx.project.kit(opts.kit);
+  std::string vendor_name = opts.vendor.empty() ? kit_def.vendor : opts.vendor;
+  auto vendor_where = kit_def.where.find("vendor");
+  kit::KitLocation location = kit::locate(ctx, kit_def.name, vendor_name,
+                                          opts.vendor.empty() && vendor_where != kit_def.where.end()
+                                              ? vendor_where->second.str()
+                                              : std::string("--vendor"));
+  const std::string& repository = location.repository;
   const Arch arch = ctx.settings.arch();
   const std::string version = ctx.project.file.release_version.str();
   const std::string tag = "v" + version;
-  std::vector<std::string> packages = kit_closure(ctx.project, kit);
 
-  oci::RegistryClient client({location.value().host, vendor.insecure});
-  try {
-    client.ping();
-  } catch (const Error& e) {
-    throw Error(fmt::format("vendor \"{}\" ({}): {}", vendor_name, vendor.where.str(), e.what()),
-                e.hint(), e.exit_code());
-  }
-
-  // Fresh build results for every package of the kit.
-  for (const auto& name : packages) {
-    build::BuildOptions b;
-    b.target = build::BuildTarget::package;
-    b.name = name;
-    build::run_build(ctx, b);
-  }
+  // The registry is asked first, so that one that is down fails before any build.
+  oci::RegistryClient client({location.host, location.insecure});
+  kit::ping(client, location, kit_def.name);
+  kit::BuiltKit built = kit::build_kit(ctx, kit_def.name);
 
   std::vector<std::string> other_repositories;
   for (const auto& [name, other] : ctx.project.kits) {
-    if (name != kit.name && other.vendor == vendor_name) {
-      other_repositories.push_back(location.value().repository(name));
+    if (name != kit_def.name && other.vendor == vendor_name) {
+      other_repositories.push_back(
+          kit::locate(ctx, name, vendor_name, other.manifest.string()).repository);
     }
   }
 
@@ -174,20 +88,18 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
     }
   };
   if (!ctx.json()) {
-    fmt::print("publishing kit {} {} for {} to {}/{}\n", kit.name, tag, arch_name(arch),
-               location.value().host, repository);
+    fmt::print("publishing kit {} {} for {} to {}/{}\n", kit_def.name, tag, arch_name(arch),
+               location.host, repository);
   }
-  for (const auto& name : packages) {
-    const auto& pkg = ctx.project.package(name);
-    std::string artifact = artifact_of(ctx, arch, name);
-    auto path = store.get_blob(artifact);
+  for (const auto& pkg : built.packages) {
+    auto path = store.get_blob(pkg.artifact);
     if (!path) {
-      throw Error(fmt::format("the artifact of package {} ({}) is not in the store at {}", name,
-                              artifact, store.root().string()),
-                  fmt::format("run `osbuild build package {} --force-package {}`", name, name));
+      throw Error(
+          fmt::format("the artifact of package {} ({}) is not in the store at {}", pkg.name,
+                      pkg.artifact, store.root().string()),
+          fmt::format("run `osbuild build package {} --force-package {}`", pkg.name, pkg.name));
     }
-    std::string digest = "sha256:" + artifact;
-    std::uint64_t size = std::filesystem::file_size(*path);
+    std::string digest = "sha256:" + pkg.artifact;
     // A layer another kit of this project already published to the same registry is mounted
     // from there instead of uploaded.
     std::optional<std::string> mount_from;
@@ -200,24 +112,26 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
       }
     }
     auto r = client.push_blob_file(repository, digest, *path, mount_from);
-    note(name, digest, size, r);
-    layers.push_back({{"mediaType", k_layer_media_type},
+    note(pkg.name, digest, pkg.size, r);
+    layers.push_back({{"mediaType", kit::k_layer_media_type},
                       {"digest", digest},
-                      {"size", size},
-                      {"annotations", {{"org.opencontainers.image.title", name}}}});
-    config_packages.push_back({{"name", name},
-                               {"version", pkg.version.str()},
+                      {"size", pkg.size},
+                      {"annotations", {{"org.opencontainers.image.title", pkg.name}}}});
+    config_packages.push_back({{"name", pkg.name},
+                               {"version", pkg.version},
+                               {"license", pkg.license},
                                {"digest", digest},
-                               {"size", size},
-                               {"requires", pkg.runtime_requires}});
+                               {"size", pkg.size},
+                               {"requires", pkg.requires_}});
   }
 
   Json config = {{"schema-version", 1},
-                 {"name", kit.name},
+                 {"name", kit_def.name},
                  {"version", version},
                  {"vendor", vendor_name},
                  {"arch", std::string(arch_name(arch))},
-                 {"packages", config_packages}};
+                 {"packages", config_packages},
+                 {"kits", kit::kits_json(built.kits)}};
   std::string config_body = canonical_json(config);
   std::string config_digest = oci::sha256_digest(config_body);
   note("(kit config)", config_digest, config_body.size(),
@@ -226,12 +140,12 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
   Json manifest = {{"schemaVersion", 2},
                    {"mediaType", oci::k_manifest_media_type},
                    {"config",
-                    {{"mediaType", k_config_media_type},
+                    {{"mediaType", kit::k_config_media_type},
                      {"digest", config_digest},
                      {"size", config_body.size()}}},
                    {"layers", layers},
                    {"annotations",
-                    {{"org.osbuild.kit.name", kit.name},
+                    {{"org.osbuild.kit.name", kit_def.name},
                      {"org.osbuild.kit.version", version},
                      {"org.osbuild.kit.arch", std::string(arch_name(arch))}}}};
   std::string manifest_body = canonical_json(manifest);
@@ -247,7 +161,7 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
         old.contains("manifests") && old["manifests"].is_array()) {
       for (const auto& m : old["manifests"]) {
         bool same_arch = m.contains("platform") && m["platform"].is_object() &&
-                         m["platform"].value("architecture", std::string()) == oci_arch(arch);
+                         m["platform"].value("architecture", std::string()) == kit::oci_arch(arch);
         if (!same_arch) entries.push_back(m);
       }
     }
@@ -255,7 +169,7 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
   entries.push_back({{"mediaType", oci::k_manifest_media_type},
                      {"digest", manifest_digest},
                      {"size", manifest_body.size()},
-                     {"platform", {{"architecture", oci_arch(arch)}, {"os", "linux"}}}});
+                     {"platform", {{"architecture", kit::oci_arch(arch)}, {"os", "linux"}}}});
   std::sort(entries.begin(), entries.end(), [](const Json& a, const Json& b) {
     auto arch_of = [](const Json& m) {
       return m.contains("platform") ? m["platform"].value("architecture", std::string())
@@ -267,16 +181,17 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
       {"schemaVersion", 2},
       {"mediaType", oci::k_index_media_type},
       {"manifests", entries},
-      {"annotations", {{"org.osbuild.kit.name", kit.name}, {"org.osbuild.kit.version", version}}}};
+      {"annotations",
+       {{"org.osbuild.kit.name", kit_def.name}, {"org.osbuild.kit.version", version}}}};
   std::string index_body = canonical_json(index);
   std::string index_digest =
       client.put_manifest(repository, tag, std::string(oci::k_index_media_type), index_body);
 
   if (ctx.json()) {
-    Json out = {{"kit", kit.name},
+    Json out = {{"kit", kit_def.name},
                 {"version", version},
                 {"arch", std::string(arch_name(arch))},
-                {"registry", location.value().host},
+                {"registry", location.host},
                 {"repository", repository},
                 {"tag", tag},
                 {"manifest", manifest_digest},
@@ -288,7 +203,7 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
     fmt::print("  manifest {} ({})\n  index    {} tagged {}\n", manifest_digest, arch_name(arch),
                index_digest, tag);
     fmt::print("published {}/{}:{}: {} blob(s) pushed, {} skipped{}, {} bytes sent\n",
-               location.value().host, repository, tag, pushed, skipped,
+               location.host, repository, tag, pushed, skipped,
                mounted > 0 ? fmt::format(", {} mounted from another kit", mounted) : "", sent);
   }
   return 0;

@@ -11,12 +11,15 @@ const std::vector<Command>& commands() {
       {"update", "resolve each [[kit]] to the newest matching version and write osbuild.lock", setup_update},
       {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},
       {"repo", "add the image to a signed TUF repository; validate, check-expirations, refresh", setup_repo},
+      {"release", "every stage in order for a variant: fetch, build, image, repo; one summary", setup_release},
       {"keys", "generate signing keys for TUF repositories", setup_keys},
       {"root", "edit a repository's root role: init, add-key, remove-key, set-threshold, expire, sign", setup_root},
       {"config", "show every setting with its value and where it came from", setup_config},
       {"cache", "inspect, verify and trim the local content store", setup_cache},
       {"toolchains", "list the toolchains and explain which one a target gets", setup_toolchains},
       {"doctor", "which external tools are present; how to install the missing ones", setup_doctor},
+      {"completions", "print a completion script for bash, zsh or fish", setup_completions},
+      {"docs", "print the man page or the command and configuration references", setup_docs},
   };
   return list;
 }

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "libraries.h"
 #include "osbuild/toolchain/rewrite.h"
 #include "osbuild/util/log.h"
 #include "osbuild/util/text.h"
@@ -45,7 +46,7 @@ int unknown_command(const std::string& name) {
   std::string list;
   for (const auto& c : cli::commands()) {
     names.emplace_back(c.name);
-    list += fmt::format("  {:<10} {}\n", c.name, c.help);
+    list += fmt::format("  {:<12} {}\n", c.name, c.help);
   }
   std::fprintf(stderr, "osbuild: error: unknown command '%s'%s\ncommands:\n%s", name.c_str(),
                did_you_mean(name, names).c_str(), list.c_str());
@@ -79,6 +80,11 @@ bool is_command(const std::string& word) {
   return false;
 }
 
+std::string version_text() {
+  return std::string("osbuild ") + OSBUILD_VERSION + "\ncommit " + OSBUILD_GIT_COMMIT +
+         "\nlibraries: " + cli::library_summary();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,7 +92,8 @@ int main(int argc, char** argv) {
     return *rc;
   }
   CLI::App app{"osbuild: build, image and publish a container-optimised OS", "osbuild"};
-  app.set_version_flag("--version", std::string("osbuild ") + OSBUILD_VERSION);
+  app.set_version_flag("--version", version_text(),
+                       "print the version, the git commit and the libraries' versions");
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: `osbuild plan dev --arch aarch64`
   cli::CliState state;
@@ -106,14 +113,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "osbuild: error: %s\n", to_lower_first(e.what()).c_str());
     std::fprintf(stderr, "  hint: run `osbuild --help` or `osbuild <command> --help`\n");
     return static_cast<int>(ExitCode::usage);
-  } catch (const CLI::Error& e) {
-    return app.exit(e);
+  } catch (const CLI::Error& e) {  // a mistake in a command's definition, not the user's
+    std::fprintf(stderr, "osbuild: error: internal: %s\n", e.what());
+    return static_cast<int>(ExitCode::failure);
   } catch (const Error& e) {
     std::fprintf(stderr, "osbuild: error: %s\n", e.what());
     return static_cast<int>(e.exit_code());
   }
   try {
     auto level = state.options.flags.count("log-level") ? state.options.flags["log-level"] : "warn";
+    log::set_color(log::parse_color(state.options.color));
     log::init(log::parse_level(level));
     return state.action ? state.action() : 0;
   } catch (const Error& e) {

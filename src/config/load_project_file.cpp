@@ -30,7 +30,10 @@ void check_vendor_declared(const TableReader& t, const std::string& vendor,
 KitRequirement read_kit(const toml::table& table, const FileRef& file,
                         const std::map<std::string, Vendor>& vendors) {
   TableReader t(table, file, "[[kit]]",
-                {{"name", "\"core-kit\""}, {"version", "\"^2.1\""}, {"vendor", "\"local\""}});
+                {{"name", "\"core-kit\""},
+                 {"version", "\"^2.1\""},
+                 {"vendor", "\"local\""},
+                 {"override-packages", "[\"greet\"]"}});
   KitRequirement kit;
   kit.where = t.where();
   kit.name = t.require_string("name");
@@ -46,6 +49,12 @@ KitRequirement read_kit(const toml::table& table, const FileRef& file,
   kit.version = req.value();
   kit.vendor = t.require_string("vendor");
   check_vendor_declared(t, kit.vendor, vendors, kit.name);
+  if (auto list = t.get_string_list("override-packages")) {
+    for (std::size_t i = 0; i < list->values.size(); ++i) {
+      check_identifier(list->values[i], IdentifierKind::package, "package name", list->where[i]);
+    }
+    kit.override_packages = list->values;
+  }
   return kit;
 }
 

@@ -10,6 +10,7 @@
 #include "osbuild/fetch/url.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
+#include "osbuild/util/log.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::fetch {
@@ -106,7 +107,7 @@ std::vector<std::string> lookaside_bases(const Context& ctx) {
 Reporter::Mode reporter_mode(const Context& ctx) {
   if (ctx.json()) return Reporter::Mode::json;
   if (ctx.options.verbosity == Verbosity::quiet) return Reporter::Mode::quiet;
-  return ::isatty(STDERR_FILENO) ? Reporter::Mode::tty : Reporter::Mode::plain;
+  return log::terminal_escapes(STDERR_FILENO) ? Reporter::Mode::tty : Reporter::Mode::plain;
 }
 
 long parallel_downloads(const Context& ctx) {

@@ -101,6 +101,15 @@ Json recipe_of(const config::Package& pkg) {
 
 std::size_t PlanBuilder::add_build(std::size_t package_id) {
   const auto& pkg = m_project.packages.at(m_graph.name(package_id));
+  if (pkg.kit) {  // built by the kit's project: the plan only names the artifact it uses
+    Json inputs = {{"kit", {{"name", pkg.kit->kit}, {"version", pkg.kit->kit_version}}},
+                   {"artifact", pkg.kit->artifact},
+                   {"arch", arch_name(m_req.arch)},
+                   {"depends", Json::object()}};
+    return add(ActionKind::build, pkg.name,
+               fmt::format("{} (kit {} {})", pkg.version.str(), pkg.kit->kit, pkg.kit->kit_version),
+               std::move(inputs), {});
+  }
   Json inputs;
   inputs["recipe"] = recipe_of(pkg);
   // The package folder's files (build script, patches, local files), without package.toml

@@ -244,14 +244,23 @@ Json oci_manifest(const OciImage& image, const std::string& config_digest,
 Json merge_platform(Json index, const Json& manifest_descriptor) {
   const Json& platform = manifest_descriptor.at("platform");
   Json manifests = Json::array();
-  for (const auto& m : index.value("manifests", Json::array())) {
-    if (m.value("platform", Json::object()) != platform) manifests.push_back(m);
+  // An index that is not an image index (damaged, or edited by hand) is replaced, and entries
+  // that are not descriptors are dropped, rather than failing on their JSON types.
+  if (index.is_object() && index.contains("manifests") && index["manifests"].is_array()) {
+    for (const auto& m : index["manifests"]) {
+      if (m.is_object() && m.value("platform", Json::object()) != platform) manifests.push_back(m);
+    }
   }
   manifests.push_back(manifest_descriptor);
   std::sort(manifests.begin(), manifests.end(), [](const Json& a, const Json& b) {
     auto key = [](const Json& m) {
-      Json p = m.value("platform", Json::object());
-      return std::pair{p.value("architecture", ""), p.value("os", "")};
+      auto text = [&m](const char* name) {
+        auto p = m.find("platform");
+        if (p == m.end() || !p->is_object()) return std::string();
+        auto f = p->find(name);
+        return f != p->end() && f->is_string() ? f->get<std::string>() : std::string();
+      };
+      return std::pair{text("architecture"), text("os")};
     };
     return key(a) < key(b);
   });

@@ -63,8 +63,19 @@ std::string arm_features(std::string_view features) {
   return out;
 }
 
-// "cortex-a72+crypto" → "cortex_a72+crypto".
+// Whether an -mcpu value is already in zig's form, as this file writes it: GCC's names hold no
+// '_', and no GCC extension is an architecture level ("generic+v8a-crypto" from -march).
+bool is_zig_cpu(std::string_view value) {
+  auto plus = value.find('+');
+  bool level = plus != std::string_view::npos && plus + 2 < value.size() &&
+               value[plus + 1] == 'v' && std::isdigit(static_cast<unsigned char>(value[plus + 2]));
+  return level || value.find('_') != std::string_view::npos;
+}
+
+// "cortex-a72+crypto" → "cortex_a72+crypto"; a value in zig's form is kept, so that rewriting
+// twice changes nothing ("-" removes a feature there: "+sve2-aes" is not "+sve2_aes").
 std::string normalise_cpu(std::string_view value) {
+  if (is_zig_cpu(value)) return std::string(value);
   auto plus = value.find('+');
   std::string name = zig_name(value.substr(0, plus));
   return plus == std::string_view::npos ? name : name + arm_features(value.substr(plus));
@@ -159,7 +170,9 @@ class Rewriter {
   }
 
   static bool musl_drop(const std::string& arg) {
-    bool crt_object = arg.ends_with(".o") && arg.find("self-contained") != std::string::npos &&
+    // An object is a path, never an option ("-Wl,--entry=…/self-contained/crt1.o" stays).
+    bool crt_object = !arg.starts_with("-") && arg.ends_with(".o") &&
+                      arg.find("self-contained") != std::string::npos &&
                       arg.find("crt") != std::string::npos;
     return crt_object || arg == "-Wl,-melf_i386" || arg == "-lc";
   }

@@ -125,6 +125,18 @@ Result<TimeSpec> parse_duration(std::string_view text) {
 Result<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
   std::string s(trim(text));
+  // sscanf's %d also takes signs and leading spaces ("2026-01-01T-1: 5:00Z"): digits first.
+  auto digits = [&s](std::size_t from, std::size_t count) {
+    if (s.size() < from + count) return false;
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+  };
+  if (!digits(0, 4) || !digits(5, 2) || !digits(8, 2) || !digits(11, 2) || !digits(14, 2) ||
+      !digits(17, 2)) {
+    return Failure{"not an RFC 3339 time: '" + s + "'"};
+  }
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   int consumed = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &year, &month, &day, &hour,
@@ -135,6 +147,9 @@ Result<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
   std::size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
+    if (!digits(pos, 1)) {
+      return Failure{"not an RFC 3339 time: '" + s + "'"};
+    }
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
       ++pos;
     }
@@ -143,9 +158,10 @@ Result<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
   std::string zone = s.substr(pos);
   if (zone == "Z" || zone == "z") {
     offset_seconds = 0;
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
+             digits(pos + 1, 2) && digits(pos + 4, 2)) {
     int oh = 0, om = 0;
-    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
+    if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59) {
       return Failure{"not an RFC 3339 time: '" + s + "'"};
     }
     offset_seconds = (oh * 3600L + om * 60L) * (zone[0] == '+' ? 1 : -1);
@@ -163,7 +179,8 @@ Result<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_rfc3339(std::chrono::sys_seconds time) {
-  std::time_t t = std::chrono::system_clock::to_time_t(time);
+  // Not system_clock::to_time_t: its nanosecond time_point overflows after the year 2262.
+  std::time_t t = static_cast<std::time_t>(time.time_since_epoch().count());
   std::tm tm{};
   ::gmtime_r(&t, &tm);
   char buffer[32];

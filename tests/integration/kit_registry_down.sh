@@ -12,20 +12,8 @@ expect_contains "cannot reach the registry at http://127.0.0.1:$port"
 expect_contains "start the registry at 127.0.0.1:$port"
 expect_not_contains "built greet"
 
-mkdir -p "$TEST_TMP/consumer" && cd "$TEST_TMP/consumer" || exit 1
-cat >osbuild.toml <<TOML
-schema-version = 1
-name = "consumer"
-release-version = "0.1.0"
-
-[vendor.local]
-registry = "127.0.0.1:$port/osbuild"
-
-[[kit]]
-name = "greet-kit"
-version = "^1.0"
-vendor = "local"
-TOML
+consumer_project "$TEST_TMP/consumer" "127.0.0.1:$port"
+cd "$TEST_TMP/consumer" || exit 1
 run update
 expect_status 1
 expect_contains "kit greet-kit"

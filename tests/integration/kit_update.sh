@@ -13,20 +13,7 @@ for v in 1.0.0 1.1.0 2.0.0; do
 done
 
 consumer=$TEST_TMP/consumer
-mkdir -p "$consumer"
-cat >"$consumer/osbuild.toml" <<TOML
-schema-version = 1
-name = "consumer"
-release-version = "0.1.0"
-
-[vendor.local]
-registry = "$REGISTRY/osbuild"
-
-[[kit]]
-name = "greet-kit"
-version = "^1.0"
-vendor = "local"
-TOML
+consumer_project "$consumer" "$REGISTRY"
 cd "$consumer" || exit 1
 run update
 expect_status 0

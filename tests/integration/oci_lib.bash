@@ -1,6 +1,7 @@
 # Shared by tests/integration/kit_*.sh (sourced; not a test itself): a real OCI registry (Debian's
 # docker-registry, distribution 2.8) on 127.0.0.1, and a project with a kit of script packages.
-source "$OSBUILD_TESTS/integration/build_lib.bash"
+# A test that also needs image_lib.bash sources that first: build_lib.bash is read once.
+declare -F script_project >/dev/null || source "$OSBUILD_TESTS/integration/build_lib.bash"
 
 oci_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -69,11 +70,7 @@ stop_registry() {
 # greet-data, and kits/greet-kit including greet; vendor "local" at REGISTRY/osbuild.
 kit_project() {
   script_project "$1"
-  cat >>"$PROJECT/osbuild.toml" <<TOML
-
-[vendor.local]
-registry = "$2/osbuild"
-TOML
+  local_vendor "$PROJECT/osbuild.toml" "$2"
   if [ -n "${3:-}" ]; then set_release_version "$3"; fi
   script_package greet-data 'mkdir -p "$OSBUILD_DESTDIR/usr/share/greet" && echo hello >"$OSBUILD_DESTDIR/usr/share/greet/word"'
   script_package greet 'mkdir -p "$OSBUILD_DESTDIR/usr/bin" && printf "#!/bin/sh\ncat /usr/share/greet/word\n" >"$OSBUILD_DESTDIR/usr/bin/greet"' 'requires = ["greet-data"]'
@@ -84,6 +81,25 @@ name = "greet-kit"
 vendor = "local"
 included-packages = ["greet"]
 TOML
+}
+
+# local_vendor FILE REGISTRY: appends [vendor.local] at REGISTRY/osbuild to the osbuild.toml FILE.
+local_vendor() {
+  printf '\n[vendor.local]\nregistry = "%s/osbuild"\n' "$2" >>"$1"
+}
+
+# require_kit FILE NAME VERSION: appends a [[kit]] of vendor "local" to the osbuild.toml FILE.
+require_kit() {
+  printf '\n[[kit]]\nname = "%s"\nversion = "%s"\nvendor = "local"\n' "$2" "$3" >>"$1"
+}
+
+# consumer_project DIR REGISTRY [KIT VERSION]: a project of an osbuild.toml alone, vendor "local"
+# at REGISTRY/osbuild, requiring KIT at VERSION (greet-kit ^1.0).
+consumer_project() {
+  mkdir -p "$1"
+  printf 'schema-version = 1\nname = "consumer"\nrelease-version = "0.1.0"\n' >"$1/osbuild.toml"
+  local_vendor "$1/osbuild.toml" "$2"
+  require_kit "$1/osbuild.toml" "${3:-greet-kit}" "${4:-^1.0}"
 }
 
 set_release_version() {

@@ -41,7 +41,12 @@ struct BuildSummary {
 std::filesystem::path variant_record_path(const std::filesystem::path& build_dir, Arch arch,
                                           const std::string& variant);
 
-// Runs the stage; throws an Error naming the packages that failed.
-BuildSummary run_build(Context& ctx, const BuildOptions& options);
+struct NoopCheck;
+
+// Runs the stage; throws an Error naming the packages that failed. With `noop` (from check_noop,
+// made before the project was loaded), the stamp is removed when the build starts and written
+// when it succeeds.
+BuildSummary run_build(Context& ctx, const BuildOptions& options,
+                       const NoopCheck* noop = nullptr);
 
 }  // namespace osbuild::build

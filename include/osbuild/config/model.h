@@ -36,6 +36,8 @@ struct KitRequirement {
   std::string name;
   VersionReq version;
   std::string vendor;
+  // Packages of this kit that a local package of the same name replaces (docs/kits.md).
+  std::vector<std::string> override_packages;
   SourceLocation where;
 };
 
@@ -101,6 +103,14 @@ struct PackageBuild {
   std::vector<std::string> patches;  // relative to the package folder, applied in order
 };
 
+// Where a package that is not built here comes from: a kit fetched by `osbuild fetch`.
+struct KitOrigin {
+  std::string kit;
+  std::string kit_version;
+  std::string vendor;
+  std::string artifact;  // sha256 of the artifact tar in the store, the kit's layer
+};
+
 struct Package {
   std::string name;
   Version version;
@@ -114,6 +124,7 @@ struct Package {
   std::vector<ExternalFile> external_files;
   std::vector<GitSource> git_sources;
   PackageBuild build;
+  std::optional<KitOrigin> kit;  // set for a package of a fetched kit: nothing to build
   fs::path dir;       // absolute folder of package.toml
   fs::path manifest;  // absolute path of package.toml
   // "name", "version", "depends", "requires", "build.system", … → where they were written; each

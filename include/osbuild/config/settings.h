@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "osbuild/config/model.h"
@@ -28,6 +29,20 @@ struct SettingDef {
 };
 
 const std::vector<SettingDef>& setting_table();
+
+// Every key of every file kind osbuild reads, declared once with an example value and what it
+// means; docs/configuration.md is generated from this table and the one above.
+struct FileKeyDef {
+  std::string_view file;     // "osbuild.toml", "package.toml", …
+  std::string_view table;    // "" for the top level, "[cache]", "[[external-files]]", "[repo.<name>]"
+  std::string_view key;
+  std::string_view example;  // the value as a user would write it
+  std::string_view help;
+};
+
+const std::vector<FileKeyDef>& file_key_table();
+// The file kinds in the order the reference lists them, each with one line on what it is.
+const std::vector<std::pair<std::string_view, std::string_view>>& file_kinds();
 
 struct SettingValue {
   std::string value;  // normalised text ("aarch64" for "arm64")

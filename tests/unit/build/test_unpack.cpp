@@ -103,6 +103,42 @@ TEST_F(UnpackTest, RefusesSymlinksOutside) {
             "archive src.tar.gz: entry 'top/l' is a symlink to '/etc/passwd' outside the work dir");
 }
 
+// Found by tests/fuzz/fuzz_unpack (corpus/unpack/crash-*): "dot" -> "." passed, and so did
+// "esc" -> "dot/..", which counted as staying at the top but resolves to the folder above it.
+TEST_F(UnpackTest, RefusesSymlinksClimbingOutThroughAnotherSymlink) {
+  write_tar(tar(), {{"top/dot", AE_IFLNK, "", "."}, {"top/esc", AE_IFLNK, "", "dot/.."}});
+  EXPECT_EQ(unpack_error(tar(), dest()),
+            "archive src.tar.gz: entry 'top/esc' is a symlink to 'dot/..' outside the work dir");
+  EXPECT_FALSE(fs::is_symlink(dest() / "esc"));
+  write_tar(tar(), {{"top/sub/up", AE_IFLNK, "", "../a.c"}, {"top/a.c", AE_IFREG, "int a;"}});
+  unpack_archive(tar(), dest(), StripTop::yes);
+  EXPECT_EQ(fs::read_symlink(dest() / "sub/up"), "../a.c");
+}
+
+// Found by tests/fuzz/fuzz_unpack (corpus/unpack/crash-1060a43c…): a truncated zip for which
+// libarchive gives no message made fmt throw std::format_error instead of osbuild::Error.
+TEST_F(UnpackTest, TruncatedZipIsAnErrorNamingTheArchive) {
+  std::string hex =
+      "504b0304140000000000007461504b030414000000000000006e570000000000000000000000000800000070"
+      "276b672f6469722f504b030414000000000000006e57f9efbe71010000000100000009000000706b04140000"
+      "00000000006e57f9efbe71010000000100000009002f6257f9ef06000000240003000300a400000076000000"
+      "0000";
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  write_file_atomic(tar(), bytes);
+  try {
+    unpack_archive(tar(), dest(), StripTop::no, Links::confine, "src.zip");
+    FAIL() << "a truncated zip unpacked";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_TRUE(what.find("src.zip") != std::string::npos ||
+                what.find(tar().string()) != std::string::npos)
+        << what;
+  }
+}
+
 TEST_F(UnpackTest, KeepsAbsoluteSymlinksOfArtifacts) {
   write_tar(tar(), {{"etc/l", AE_IFLNK, "", "/usr/lib/os-release"}});
   unpack_archive(tar(), dest(), StripTop::no, Links::keep);

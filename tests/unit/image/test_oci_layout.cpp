@@ -111,6 +111,21 @@ TEST(OciLayout, MergePlatformReplacesTheArchAndSorts) {
   EXPECT_EQ(canonical_json(other), canonical_json(index));
 }
 
+// Found by tests/fuzz/fuzz_oci (corpus/oci/crash-*): a version index that was a number, or
+// held entries of the wrong JSON types, escaped as an internal JSON type error.
+TEST(OciLayout, MergePlatformReplacesADamagedIndex) {
+  Json desc = {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+               {"digest", "sha256:" + std::string(64, '1')},
+               {"size", 100},
+               {"platform", {{"architecture", "arm64"}, {"os", "linux"}}}};
+  for (const char* text : {"1127.1", "[]", R"({"manifests": 3})",
+                           R"({"manifests": [3, {"platform": 5}, {"platform": {"os": 7}}]})"}) {
+    Json index = merge_platform(Json::parse(text), desc);
+    ASSERT_TRUE(index["manifests"].is_array()) << text;
+    EXPECT_EQ(index["manifests"].back(), desc) << text;
+  }
+}
+
 TEST(OciLayout, DependencyOrderPutsRequiredFirst) {
   PackageRecord app = package("app", {"base", "libz"});
   PackageRecord base = package("base", {});

@@ -165,6 +165,27 @@ TEST(RewriteArgs, RewritingTwiceChangesNothing) {
   EXPECT_EQ(rw(once), once);
 }
 
+// Found by tests/fuzz/fuzz_rewrite (corpus/rewrite/crash-*): a removed feature ("+nocrypto" →
+// "-crypto") became part of the name on the second rewrite ("v8a_crypto").
+TEST(RewriteArgs, RewritingTwiceKeepsRemovedFeatures) {
+  for (const Args& in : {Args{"-march=armv8-a+nocrypto+crc"}, Args{"-mcpu=cortex-a72+nocrypto"},
+                         Args{"-march=armv8.2-a+sve2-aes+nofp"}}) {
+    Args once = rw(in);
+    EXPECT_EQ(rw(once), once) << in[0];
+  }
+  EXPECT_EQ(rw({"-march=armv8-a+nocrypto"})[0], "-mcpu=generic+v8a-crypto");
+  EXPECT_EQ(rw({"-mcpu=cortex-a72+nocrypto"}), (Args{"-mcpu=cortex_a72-crypto"}));
+}
+
+// Found by tests/fuzz/fuzz_rewrite (corpus/rewrite/crash-7498…): the entry rule's output,
+// "-Wl,--entry=…/self-contained/crt1.o", was dropped as a crt object by the musl rule next time.
+TEST(RewriteArgs, MuslKeepsOptionsThatNameACrtObject) {
+  RewriteContext musl = {Arch::x86_64, Arch::x86_64, true, 16, 11};
+  Args once = rw({"-e/lib/self-contained/crt1.o", "/lib/self-contained/crt1.o"}, musl);
+  EXPECT_EQ(once, (Args{"-Wl,--entry=/lib/self-contained/crt1.o"}));
+  EXPECT_EQ(rw(once, musl), once);
+}
+
 TEST(ArmMarch, RejectsWhatIsNotAnArmArchitecture) {
   EXPECT_EQ(arm_march_to_zig_cpu("armv8.2-a+crc"), "generic+v8_2a+crc");
   EXPECT_EQ(arm_march_to_zig_cpu("armv8a"), "generic+v8a");

@@ -55,3 +55,24 @@ TEST(Duration, RejectionListsTheGrammar) {
   EXPECT_FALSE(parse_duration("-3 days").ok());
   EXPECT_FALSE(parse_duration("2026-13-01T00:00:00Z").ok());
 }
+
+// Found by tests/fuzz/fuzz_units (corpus/units/crash-*): sscanf's %d took signs, spaces and
+// out-of-range offsets, so these passed as RFC 3339 times.
+TEST(Rfc3339, RefusesWhatIsNotRfc3339) {
+  EXPECT_FALSE(parse_rfc3339("2026-12-01T10:20:30.123+02:80").ok());
+  EXPECT_FALSE(parse_rfc3339("2026-12-01T10:20:30+24:00").ok());
+  EXPECT_FALSE(parse_rfc3339("2026-12-01T-1:20:30Z").ok());
+  EXPECT_FALSE(parse_rfc3339("2026- 1-01T10:20:30Z").ok());
+  EXPECT_FALSE(parse_rfc3339("+026-12-01T10:20:30Z").ok());
+  EXPECT_FALSE(parse_rfc3339("2026-12-01T10:20:30.Z").ok());
+  EXPECT_FALSE(parse_rfc3339("2026-12-01T10:20:30+0a:00").ok());
+  EXPECT_TRUE(parse_rfc3339("2026-12-01T10:20:30.5-23:59").ok());
+}
+
+// Found by tests/fuzz/fuzz_tuf (corpus/tuf/crash-*): a TUF "expires" after 2262 overflowed the
+// nanosecond clock when written back (undefined behaviour).
+TEST(Rfc3339, FormatsTimesAfter2262) {
+  auto far = parse_rfc3339("4060-01-01T00:00:00Z");
+  ASSERT_TRUE(far.ok());
+  EXPECT_EQ(format_rfc3339(far.value()), "4060-01-01T00:00:00Z");
+}

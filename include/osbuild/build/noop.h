@@ -1,0 +1,50 @@
+#pragma once
+// The no-op fast path of `osbuild build` (docs/build.md, "No-op builds"): like ninja, a build
+// that finds nothing changed should cost a walk of stat calls, not a reload of every package.
+//
+// A successful build leaves a stamp in build/.osbuild/noop/<arch>/: a digest of what it read (the
+// stat of every file under the project, the resolved settings, PATH and SOURCE_DATE_EPOCH) and the
+// stat of what it depended on outside the project (the osbuild binary, the toolchain's programs,
+// the folders of PATH) and of what it left (the variant record, each package's folder under
+// build/packages/, its state and its artifact in the store). The next build with the same
+// command line compares them first; only when every one matches does it print the summary the
+// build printed and stop, without loading the project.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "osbuild/build/build.h"
+#include "osbuild/pipeline/context.h"
+
+namespace osbuild::build {
+
+// What one command line's stamp is compared with; made before the project is loaded, so that an
+// edit during the build leaves the stamp stale rather than missing the edit.
+struct NoopCheck {
+  std::filesystem::path stamp;  // empty: this command line never takes the fast path
+  std::string tree_digest;      // the project's files as they were when the build started
+  bool hit = false;             // the stamp matched: nothing to do
+  std::size_t packages = 0;     // on a hit, how many packages the stamp counts
+  std::vector<std::string> notes;  // on a hit, lines the build printed besides its summary
+};
+
+// Compares the stamp for this command line with the project as it is now. Never throws: anything
+// unexpected (no stamp, a project that does not load) sends the build down the full path, which
+// reports it properly.
+NoopCheck check_noop(const GlobalOptions& global, const BuildOptions& options);
+
+// What a finished build depended on and left, for the stamp.
+struct NoopRecord {
+  std::vector<std::filesystem::path> watched;  // outside the project: binaries, PATH folders
+  std::vector<std::filesystem::path> outputs;  // what the build left: records, folders, blobs
+  std::size_t packages = 0;
+  std::vector<std::string> notes;
+};
+
+// Removes the stamp (a build that starts may change what it describes) and, after a successful
+// build, writes the new one; both are no-ops when the command line has no stamp.
+void clear_noop_stamp(const NoopCheck& check);
+void write_noop_stamp(const NoopCheck& check, const NoopRecord& record);
+
+}  // namespace osbuild::build

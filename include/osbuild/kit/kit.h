@@ -1,0 +1,92 @@
+#pragma once
+// Kits (docs/kits.md): where a kit lives (its vendor's registry, after osbuild.override.toml),
+// which packages it holds, building it into build/kits/<kit>/<arch>/, resolving [[kit]]
+// requirements transitively into osbuild.lock, and fetching locked kits into the store.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "osbuild/config/kits.h"
+#include "osbuild/oci/registry.h"
+#include "osbuild/pipeline/context.h"
+#include "osbuild/util/json.h"
+
+namespace osbuild::kit {
+
+inline constexpr std::string_view k_layer_media_type =
+    "application/vnd.osbuild.package.layer.v1.tar";
+inline constexpr std::string_view k_config_media_type =
+    "application/vnd.osbuild.kit.config.v1+json";
+
+// "amd64" / "arm64", as OCI platforms name them.
+std::string oci_arch(Arch arch);
+
+// ---- where a kit lives ---------------------------------------------------------------------
+struct KitLocation {
+  std::string vendor;
+  std::string host;        // "127.0.0.1:5000"
+  std::string repository;  // "osbuild/greet-kit"
+  bool insecure = false;
+  std::string source() const { return host + "/" + repository; }
+};
+
+// The vendor (osbuild.toml, then Infra.toml) and the kit's repository in its registry, with
+// osbuild.override.toml applied; the first use of the override file says so on stderr.
+// `wanted_by` names where the vendor was asked for, for messages.
+KitLocation locate(const Context& ctx, const std::string& kit, const std::string& vendor,
+                   const std::string& wanted_by);
+// GET /v2/ with the error naming the kit and vendor.
+void ping(oci::RegistryClient& client, const KitLocation& where, const std::string& kit);
+
+// ---- a kit of this project -----------------------------------------------------------------
+// The kit's included-packages and the closure of their `requires`, stopping at other kits: a
+// package another kit of this project includes, or one from a fetched kit. Sorted.
+std::vector<std::string> kit_packages(const config::Project& project, const config::Kit& kit);
+
+struct BuiltPackage {
+  std::string name;
+  std::string version;
+  std::string license;
+  std::string artifact;  // sha256 hex
+  std::uint64_t size = 0;
+  std::vector<std::string> requires_;
+};
+
+struct BuiltKit {
+  std::string name;
+  Arch arch = Arch::x86_64;
+  std::filesystem::path dir;  // build/kits/<kit>/<arch>/
+  std::vector<BuiltPackage> packages;
+  std::vector<config::KitDependency> kits;  // the kits its packages need at run time
+};
+
+// [{name, version, vendor}], as the index and the kit config blob carry them.
+Json kits_json(const std::vector<config::KitDependency>& kits);
+std::vector<config::KitDependency> kits_from_json(const Json& kits);
+
+// Builds the kit's packages for the context's arch and writes build/kits/<kit>/<arch>/: the
+// artifact of each package (<name>.tar) and index.json (name, version, digest, size, requires).
+BuiltKit build_kit(Context& ctx, const std::string& name);
+
+// ---- update --------------------------------------------------------------------------------
+// Every [[kit]] of osbuild.toml resolved to the highest matching tag, and the kits those kits
+// require (from their config blobs), transitively; a kit wanted at versions no single tag meets
+// is an error naming the chain of who wants which.
+config::Lock resolve_lock(const Context& ctx);
+
+// ---- fetch ---------------------------------------------------------------------------------
+struct FetchSummary {
+  std::size_t kits = 0;
+  std::size_t layers = 0;
+  std::size_t downloaded = 0;
+  std::uint64_t bytes = 0;
+};
+// Pulls every locked kit for the context's arch by digest (index → manifest → config and layers),
+// verifies each blob, puts the layers (package artifacts) into the store and records the kit in
+// build/external-kits/<arch>/<kit>.json. A kit already fetched with all blobs present touches no
+// network.
+FetchSummary fetch_kits(Context& ctx);
+
+}  // namespace osbuild::kit

@@ -1,0 +1,125 @@
+#include "cli_model.h"
+
+#include "osbuild/util/text.h"
+
+namespace osbuild::cli {
+
+namespace {
+
+// CLI11 writes a checked option's type as "TEXT:{auto,always,never}".
+void split_type(const std::string& type, std::string& value, std::vector<std::string>& choices) {
+  auto brace = type.find(":{");
+  value = type.substr(0, brace);
+  if (brace == std::string::npos || type.back() != '}') {
+    return;
+  }
+  std::string list = type.substr(brace + 2, type.size() - brace - 3);
+  for (auto& item : split(list, ',')) {
+    choices.emplace_back(trim(item));
+  }
+}
+
+OptionDoc describe_option(const CLI::Option& option) {
+  OptionDoc doc;
+  for (const auto& s : option.get_snames()) {
+    doc.names.push_back("-" + s);
+  }
+  for (const auto& l : option.get_lnames()) {
+    doc.names.push_back("--" + l);
+  }
+  if (option.get_expected_min() > 0 || option.get_expected_max() > 0) {
+    split_type(option.get_type_name(), doc.value, doc.choices);
+    if (doc.value.empty()) {
+      doc.value = "VALUE";
+    }
+  }
+  doc.help = option.get_description();
+  return doc;
+}
+
+PositionalDoc describe_positional(const CLI::Option& option) {
+  PositionalDoc doc;
+  doc.name = option.get_name(true);
+  doc.required = option.get_required();
+  doc.repeated = option.get_expected_max() > 1;
+  std::string value;
+  split_type(option.get_type_name(), value, doc.choices);
+  doc.help = option.get_description();
+  return doc;
+}
+
+CommandDoc describe_at(const CLI::App& app, std::vector<std::string> path) {
+  CommandDoc doc;
+  doc.path = std::move(path);
+  doc.help = app.get_description();
+  doc.needs_subcommand = app.get_require_subcommand_min() > 0;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option == app.get_help_ptr() || option == app.get_help_all_ptr()) {
+      continue;
+    }
+    if (option->nonpositional()) {
+      doc.options.push_back(describe_option(*option));
+    } else {
+      doc.positionals.push_back(describe_positional(*option));
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_group().empty()) {
+      continue;  // hidden
+    }
+    auto sub_path = doc.path;
+    sub_path.push_back(sub->get_name());
+    doc.subcommands.push_back(describe_at(*sub, std::move(sub_path)));
+  }
+  return doc;
+}
+
+void flatten_into(const CommandDoc& doc, std::vector<const CommandDoc*>& out) {
+  out.push_back(&doc);
+  for (const auto& sub : doc.subcommands) {
+    flatten_into(sub, out);
+  }
+}
+
+}  // namespace
+
+std::string CommandDoc::name() const {
+  return join(path, " ");
+}
+
+std::string CommandDoc::usage() const {
+  std::string text = name();
+  if (path.size() == 1) {
+    text += " [global options]";
+  } else if (!options.empty()) {
+    text += " [options]";
+  }
+  for (const auto& p : positionals) {
+    std::string word = p.name + (p.repeated ? "..." : "");
+    text += " " + (p.required ? word : "[" + word + "]");
+  }
+  if (!subcommands.empty()) {
+    text += needs_subcommand ? " <command>" : " [command]";
+  }
+  return text;
+}
+
+CommandDoc describe(const CLI::App& app) {
+  return describe_at(app, {app.get_name()});
+}
+
+std::vector<const CommandDoc*> flatten(const CommandDoc& root) {
+  std::vector<const CommandDoc*> out;
+  flatten_into(root, out);
+  return out;
+}
+
+const CLI::App& root_app(const CLI::App& sub) {
+  const CLI::App* app = &sub;
+  while (app->get_parent() != nullptr) {
+    app = app->get_parent();
+  }
+  return *app;
+}
+
+}  // namespace osbuild::cli
