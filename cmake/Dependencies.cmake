@@ -13,5 +13,8 @@ find_package(Threads REQUIRED)
 add_library(osbuild_deps INTERFACE)
 add_library(osbuild::deps ALIAS osbuild_deps)
 target_link_libraries(osbuild_deps INTERFACE
-  CLI11::CLI11 nlohmann_json::nlohmann_json OpenSSL::Crypto CURL::libcurl spdlog::spdlog
-  PkgConfig::TOMLPP PkgConfig::LIBGIT2 PkgConfig::LIBARCHIVE Threads::Threads)
+  CLI11::CLI11 nlohmann_json::nlohmann_json OpenSSL::Crypto spdlog::spdlog
+  PkgConfig::TOMLPP PkgConfig::LIBGIT2 PkgConfig::LIBARCHIVE Threads::Threads ${CMAKE_DL_LIBS})
+# libcurl's headers only: src/util/curl_loader.cpp loads libcurl.so.4 on first use, so that a
+# command that never goes to the network does not pay for loading it and its dependencies.
+target_include_directories(osbuild_deps INTERFACE ${CURL_INCLUDE_DIRS})

@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libgit2-dev libcurl4-openssl-dev
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
-  python3 hyperfine dpkg-dev
+  python3 hyperfine dpkg-dev groff-base bsdextrautils
   # build stage: the sandbox and the programs the failure report and tests use
   bubblewrap patch
   # toolchain stage: Debian's cross gcc, and qemu to run what it builds
@@ -23,6 +23,8 @@ packages=(
   docker-registry
   # remote cache: nginx with WebDAV in the tests
   nginx-light
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer runtime
+  clang libclang-rt-14-dev
 )
 
 missing=()

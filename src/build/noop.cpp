@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_magic = "osbuild-noop-stamp 2";
+constexpr std::string_view k_magic = "osbuild-noop-stamp 4";
 // The folders of a project the build reads (config::load_project and the plan); the project's
 // other folders (keys/, roles/, migrations/, build/, .git/) cannot change what it builds.
 constexpr std::string_view k_read_folders[] = {"packages", "variants", "kits", "sources"};
@@ -38,86 +39,79 @@ std::string signature(const fs::path& path) {
   return ::lstat(path.c_str(), &st) == 0 ? signature(st) : "-";
 }
 
-std::string entry(std::string_view rel, std::string_view sig) {
-  std::string out(rel);
-  out += '\0';
-  out += sig;
-  out += '\n';
-  return out;
-}
-
-// Every entry under dir_fd, sorted per folder, into the hasher as "relative path NUL signature".
-void walk(int dir_fd, const std::string& prefix, Hasher& hasher, int depth) {
-  if (depth > 64) {
-    return;  // a loop of bind mounts; the stamp then only ever misses
-  }
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
-  if (dir == nullptr) {
-    if (fd >= 0) ::close(fd);
-    hasher.update(entry(prefix, "unreadable"));
-    return;
-  }
-  std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(dir)) {
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
-      names.emplace_back(entry->d_name);
+// The names in the folder open as `fd`, with their d_type (DT_UNKNOWN: ask stat), read with
+// getdents64 directly: no fstat and fcntl as fdopendir does.
+std::vector<std::pair<std::string, unsigned char>> list_folder(int fd) {
+  std::vector<std::pair<std::string, unsigned char>> names;
+  alignas(8) static thread_local char buffer[32768];
+  for (;;) {
+    long got = ::syscall(SYS_getdents64, fd, buffer, sizeof buffer);
+    if (got <= 0) break;
+    for (long at = 0; at < got;) {
+      const auto* found = reinterpret_cast<const struct dirent64*>(buffer + at);
+      at += found->d_reclen;
+      std::string_view name = found->d_name;
+      if (name != "." && name != "..") names.emplace_back(name, found->d_type);
     }
   }
   std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    struct stat st {};
-    std::string rel = prefix + "/" + name;
-    if (::fstatat(::dirfd(dir), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      hasher.update(entry(rel, "-"));
-      continue;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      hasher.update(entry(rel, "dir"));
-      int child = ::openat(::dirfd(dir), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (child >= 0) {
-        walk(child, rel, hasher, depth + 1);
-        ::close(child);
-      }
-    } else {
-      hasher.update(entry(rel, signature(st)));
-    }
-  }
-  ::closedir(dir);
+  return names;
 }
 
-// The digest of what the build reads from the project: its top-level files and the folders above.
-std::string tree_stamp(const fs::path& root) {
-  Hasher hasher(HashAlgorithm::sha256);
-  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0) {
-    return {};
+// Every folder and file under the folder open as `fd` (closed here), with its signature. A
+// folder's signature holds its mtime, which changes when an entry is added, removed or renamed,
+// so the fast path stats the recorded paths and never lists a folder.
+void walk(int fd, const std::string& prefix, NoopCheck::Tree& tree, int depth) {
+  if (depth > 64) {  // a loop of bind mounts: the entry "unreadable" never matches
+    tree.emplace_back(prefix, "unreadable");
+    ::close(fd);
+    return;
   }
-  std::vector<std::string> files;
-  if (DIR* dir = ::fdopendir(::dup(root_fd))) {
-    while (const dirent* found = ::readdir(dir)) {
-      struct stat st {};
-      if (::fstatat(root_fd, found->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-          !S_ISDIR(st.st_mode)) {
-        files.push_back(entry(found->d_name, signature(st)));
-      }
-    }
-    ::closedir(dir);
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& line : files) hasher.update(line);
-  for (auto folder : k_read_folders) {
-    std::string name(folder);
-    int fd = ::openat(root_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      hasher.update(entry(name, "absent"));
+  for (const auto& [name, type] : list_folder(fd)) {
+    std::string rel = prefix + "/" + name;
+    struct stat st {};
+    if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      tree.emplace_back(rel, "unreadable");
       continue;
     }
-    walk(fd, name, hasher, 0);
-    ::close(fd);
+    tree.emplace_back(rel, signature(st));
+    if (S_ISDIR(st.st_mode)) {
+      int child = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (child >= 0) walk(child, rel, tree, depth + 1);
+    }
+  }
+  ::close(fd);
+}
+
+// What the build reads from the project: the root folder (its mtime covers new top-level
+// entries), its top-level files, and everything under the folders above.
+NoopCheck::Tree project_tree(const fs::path& root) {
+  NoopCheck::Tree tree;
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct stat st {};
+  if (root_fd < 0 || ::fstat(root_fd, &st) != 0) {
+    if (root_fd >= 0) ::close(root_fd);
+    return tree;
+  }
+  tree.emplace_back(".", signature(st));
+  for (const auto& [name, type] : list_folder(root_fd)) {
+    if (type != DT_DIR && ::fstatat(root_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        !S_ISDIR(st.st_mode)) {
+      tree.emplace_back(name, signature(st));
+    }
+  }
+  for (auto folder : k_read_folders) {
+    std::string name(folder);
+    if (::fstatat(root_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      tree.emplace_back(name, "-");
+      continue;
+    }
+    tree.emplace_back(name, signature(st));
+    int fd = ::openat(root_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) walk(fd, name, tree, 0);
   }
   ::close(root_fd);
-  return hasher.hex_digest();
+  return tree;
 }
 
 // The stamp's name for this command line: every setting but -j, the build's options that change
@@ -139,12 +133,15 @@ fs::path stamp_path(const fs::path& root, const config::Settings& settings,
          fmt::format("{}-{}-{}", kind, options.name, hasher.hex_digest().substr(0, 16));
 }
 
-// Whether the stamp's recorded signatures all still hold; fills the summary on a match.
-bool stamp_matches(std::string_view text, const std::string& tree, NoopCheck& check) {
-  auto lines = split(text, '\n');
-  if (lines.empty() || lines[0] != k_magic) {
-    return false;
-  }
+// The signature of a path relative to the project's root folder.
+std::string signature_at(int root_fd, std::string_view rel) {
+  struct stat st {};
+  return ::fstatat(root_fd, std::string(rel).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? signature(st)
+                                                                                     : "-";
+}
+
+// The stamp's lines after the first against the project (open as root_fd) and the paths named.
+bool stamp_lines_match(const std::vector<std::string>& lines, int root_fd, NoopCheck& check) {
   bool tree_seen = false;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string_view line = lines[i];
@@ -152,8 +149,10 @@ bool stamp_matches(std::string_view text, const std::string& tree, NoopCheck& ch
     auto space = line.find(' ');
     std::string_view word = line.substr(0, space);
     std::string_view rest = space == std::string_view::npos ? "" : line.substr(space + 1);
-    if (word == "tree") {
-      if (rest != tree) return false;
+    if (word == "project") {
+      auto gap = rest.find(' ');
+      if (gap == std::string_view::npos) return false;
+      if (signature_at(root_fd, rest.substr(gap + 1)) != rest.substr(0, gap)) return false;
       tree_seen = true;
     } else if (word == "packages") {
       check.packages = std::strtoull(std::string(rest).c_str(), nullptr, 10);
@@ -170,6 +169,21 @@ bool stamp_matches(std::string_view text, const std::string& tree, NoopCheck& ch
   return tree_seen;
 }
 
+// Whether the stamp's recorded signatures all still hold; fills the summary on a match.
+bool stamp_matches(std::string_view text, const fs::path& root, NoopCheck& check) {
+  auto lines = split(text, '\n');
+  if (lines.empty() || lines[0] != k_magic) {
+    return false;
+  }
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) {
+    return false;
+  }
+  bool ok = stamp_lines_match(lines, root_fd, check);
+  ::close(root_fd);
+  return ok;
+}
+
 bool fast_path_allowed(const GlobalOptions& global, const BuildOptions& options) {
   return options.force == Force::no && options.force_packages.empty() &&
          options.explain == Explain::no && !options.timings && global.output == OutputMode::human;
@@ -180,9 +194,8 @@ bool fast_path_allowed(const GlobalOptions& global, const BuildOptions& options)
 NoopCheck check_noop(const GlobalOptions& global, const BuildOptions& options) {
   NoopCheck check;
   try {
-    fs::path root = config::find_project_root(global.project_dir.empty()
-                                                  ? fs::current_path()
-                                                  : fs::path(global.project_dir));
+    fs::path root = config::find_project_root(
+        global.project_dir.empty() ? fs::current_path() : fs::path(global.project_dir));
     fs::path file = root / "osbuild.toml";
     auto text = read_file(file);
     if (!text.ok()) {
@@ -191,12 +204,17 @@ NoopCheck check_noop(const GlobalOptions& global, const BuildOptions& options) {
     auto project_file = config::parse_project_file(text.value(), file);
     auto settings = resolve_settings(global, &project_file);
     check.stamp = stamp_path(root, settings, options);
-    check.tree_digest = tree_stamp(root);
-    if (check.tree_digest.empty() || !fast_path_allowed(global, options)) {
-      return check;
+    check.root = root;
+    if (fast_path_allowed(global, options)) {
+      auto stamp = read_file(check.stamp);
+      check.hit = stamp.ok() && stamp_matches(stamp.value(), root, check);
     }
-    auto stamp = read_file(check.stamp);
-    check.hit = stamp.ok() && stamp_matches(stamp.value(), check.tree_digest, check);
+    if (!check.hit) {
+      // build/ first, so that its creation by this build does not change the root folder's
+      // mtime after the snapshot; then the snapshot, before the full path loads the project.
+      fs::create_directories(check.stamp.parent_path());
+      check.tree = project_tree(root);
+    }
   } catch (const std::exception&) {
     check = NoopCheck{};  // the full path loads the project again and reports what is wrong
   }
@@ -215,11 +233,13 @@ void clear_noop_stamp(const NoopCheck& check) {
 }
 
 void write_noop_stamp(const NoopCheck& check, const NoopRecord& record) {
-  if (check.stamp.empty() || check.tree_digest.empty()) {
+  if (check.stamp.empty() || check.tree.empty()) {
     return;
   }
-  std::string text = fmt::format("{}\ntree {}\npackages {}\n", k_magic, check.tree_digest,
-                                 record.packages);
+  std::string text = fmt::format("{}\npackages {}\n", k_magic, record.packages);
+  for (const auto& [rel, sig] : check.tree) {
+    if (rel.find('\n') == std::string::npos) text += fmt::format("project {} {}\n", sig, rel);
+  }
   for (const auto& note : record.notes) {
     if (note.find('\n') == std::string::npos) text += "note " + note + "\n";
   }

@@ -468,12 +468,11 @@ NoopRecord noop_record(const BuildOptions& options, const BuildContext& bc, cons
   }
   // The fetched kits' records (written atomically, so a new fetch changes the folder's mtime).
   record.outputs.push_back(bc.build_dir / "external-kits" / arch_name(bc.arch));
+  // The packages' folders: materialising one replaces it, removing one changes this folder.
+  record.outputs.push_back(bc.build_dir / "packages" / arch_name(bc.arch));
   Json packages = stage.packages();
   record.packages = packages.size();
   for (const auto& pkg : packages) {
-    std::string name = pkg["name"];
-    record.outputs.push_back(bc.build_dir / "packages" / arch_name(bc.arch) / name);
-    record.outputs.push_back(StateFile(bc.build_dir, bc.arch, name).artifact_path());
     record.outputs.push_back(bc.store.blob_path(pkg["artifact"]));
   }
   return record;

@@ -33,7 +33,7 @@ expect_contains " -> quick ("
 
 # A terminal: `script` gives osbuild a pty; the status line is drawn on it and cleared at the end.
 command -v script >/dev/null || skip "script (bsdutils) is missing"
-TERM=xterm script -qfec "$OSBUILD build package quick --force-package slow" "$TEST_TMP/tty.log" \
+env -u NO_COLOR TERM=xterm script -qfec "$OSBUILD build package quick --force-package slow" "$TEST_TMP/tty.log" \
   >/dev/null 2>&1 || fail "the build on a terminal failed: $(cat "$TEST_TMP/tty.log")"
 grep -a -q "\[0/2\] building slow" "$TEST_TMP/tty.log" || fail "no status line: $(cat -v "$TEST_TMP/tty.log")"
 grep -a -q "built slow in" "$TEST_TMP/tty.log" || fail "no line for the finished package"

@@ -41,11 +41,19 @@ requests=$(tail -n +"$((served_before + 1))" "$TEST_TMP/nginx/logs/access.log")
 expect_eq "$(printf '%s\n' "$requests" | grep -c '"GET /cache/ac/')" 4 "action result GETs"
 expect_eq "$(printf '%s\n' "$requests" | grep -c '"GET /cache/cas/')" 8 "blob GETs"
 expect_eq "$(printf '%s\n' "$requests" | grep -c '"PUT \|"HEAD ')" 0 "writes by B"
-# The local store of B now holds everything: a second build is a no-op with local hits only.
-OSBUILD_CACHE_DIR=$TEST_TMP/cache-b OSBUILD_REMOTE_CACHE=$REMOTE run build package top
+# The local store of B now holds everything: a second build is a no-op with local hits only, and
+# the no-op stamp (docs/build.md) lets a third one stop before asking the server anything.
+OSBUILD_CACHE_DIR=$TEST_TMP/cache-b OSBUILD_REMOTE_CACHE=$REMOTE run build package top --explain
 expect_status 0
 expect_contains "nothing to do: 4 packages up to date"
 expect_contains "remote cache: 0 hits, 0 misses, 4 local hits"
+served_before=$(wc -l <"$TEST_TMP/nginx/logs/access.log")
+OSBUILD_CACHE_DIR=$TEST_TMP/cache-b OSBUILD_REMOTE_CACHE=$REMOTE run build package top
+expect_status 0
+expect_contains "nothing to do: 4 packages up to date"
+OSBUILD_CACHE_DIR=$TEST_TMP/cache-b OSBUILD_REMOTE_CACHE=$REMOTE run build package top
+expect_contains "nothing to do: 4 packages up to date"
+expect_eq "$(wc -l <"$TEST_TMP/nginx/logs/access.log")" "$served_before" "requests by a no-op"
 
 # The JSON summary carries the same figures.
 rm -rf "$TEST_TMP/b/build" "$TEST_TMP/cache-b"
