@@ -1,50 +1,16 @@
-// libcurl, loaded on first use. Linking it outright costs every run of osbuild about 9 ms before
-// main(): libcurl4 brings in Kerberos, LDAP, GnuTLS, p11-kit and a dozen more libraries, and
-// their relocations and constructors run even for a no-op build that never opens a socket
-// (bench/README.md, "build"). So osbuild defines the libcurl functions it calls and forwards each,
-// on its first call, to the real one from libcurl.so.4 (dlopen). The headers, types and the ABI
-// are libcurl's own: this is the same library, bound later.
+// libcurl, bound on first use (lazy_library.h): linked outright, libcurl4 brings in Kerberos,
+// LDAP, GnuTLS, p11-kit and a dozen more libraries, which cost every osbuild process about 9 ms
+// before main(), even a no-op build that never opens a socket (bench/README.md, "build").
 #define CURL_DISABLE_TYPECHECK 1  // the definitions below must not meet curl.h's checking macros
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
-#include <mutex>
-#include <string>
 
-#include "osbuild/util/error.h"
+#include "lazy_library.h"
 
 namespace {
 
-constexpr const char* k_soname = "libcurl.so.4";
-
-void* library() {
-  static void* handle = nullptr;
-  static std::string failure;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    handle = ::dlopen(k_soname, RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      const char* why = ::dlerror();
-      failure = why != nullptr ? why : "unknown error";
-    }
-  });
-  if (handle == nullptr) {
-    throw osbuild::Error(std::string("cannot load ") + k_soname + ": " + failure,
-                         "install libcurl: apt-get install libcurl4");
-  }
-  return handle;
-}
-
-template <typename Fn>
-Fn symbol(const char* name) {
-  void* found = ::dlsym(library(), name);
-  if (found == nullptr) {
-    throw osbuild::Error(std::string(k_soname) + " has no " + name + " (libcurl older than 7.88?)",
-                         "install Debian 12's libcurl4 (7.88) or later");
-  }
-  return reinterpret_cast<Fn>(found);
-}
+osbuild::lazy::Library libcurl{"libcurl.so.4", "install libcurl: apt-get install libcurl4"};
 
 // curl_easy_setopt and curl_multi_setopt take one argument whose type the option's number
 // range says (curl.h, CURLOPTTYPE_*): forward it with that type.
@@ -69,11 +35,8 @@ Result forward_option(Result (*fn)(Handle*, Option, ...), Handle* handle, Option
 
 }  // namespace
 
-#define OSBUILD_CURL_FORWARD(result, name, params, args)    \
-  extern "C" result name params {                           \
-    static const auto fn = symbol<result(*) params>(#name); \
-    return fn args;                                         \
-  }
+#define OSBUILD_CURL_FORWARD(result, name, params, args) \
+  OSBUILD_LAZY_FORWARD(libcurl, result, name, params, args)
 
 OSBUILD_CURL_FORWARD(CURLcode, curl_global_init, (long flags), (flags))
 OSBUILD_CURL_FORWARD(void, curl_free, (void* p), (p))
@@ -107,21 +70,23 @@ OSBUILD_CURL_FORWARD(CURLUcode, curl_url_set,
                      (url, what, part, flags))
 OSBUILD_CURL_FORWARD(const char*, curl_url_strerror, (CURLUcode code), (code))
 
-#define OSBUILD_CURL_FORWARD_OPTION(result, name, handle_type, option_type)           \
-  extern "C" result name(handle_type* handle, option_type option, ...) {              \
-    static const auto fn = symbol<result (*)(handle_type*, option_type, ...)>(#name); \
-    va_list args;                                                                     \
-    va_start(args, option);                                                           \
-    result out = forward_option(fn, handle, option, args);                            \
-    va_end(args);                                                                     \
-    return out;                                                                       \
+#define OSBUILD_CURL_FORWARD_OPTION(result, name, handle_type, option_type)              \
+  extern "C" result name(handle_type* handle, option_type option, ...) {                 \
+    static const auto fn = reinterpret_cast<result (*)(handle_type*, option_type, ...)>( \
+        osbuild::lazy::find(libcurl, #name));                                               \
+    va_list args;                                                                        \
+    va_start(args, option);                                                              \
+    result out = forward_option(fn, handle, option, args);                               \
+    va_end(args);                                                                        \
+    return out;                                                                          \
   }
 
 OSBUILD_CURL_FORWARD_OPTION(CURLcode, curl_easy_setopt, CURL, CURLoption)
 OSBUILD_CURL_FORWARD_OPTION(CURLMcode, curl_multi_setopt, CURLM, CURLMoption)
 
 extern "C" CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
-  static const auto fn = symbol<CURLcode (*)(CURL*, CURLINFO, ...)>("curl_easy_getinfo");
+  static const auto fn = reinterpret_cast<CURLcode (*)(CURL*, CURLINFO, ...)>(
+      osbuild::lazy::find(libcurl, "curl_easy_getinfo"));
   va_list args;
   va_start(args, info);
   void* out = va_arg(args, void*);  // every CURLINFO_* takes a pointer to its result
