@@ -15,6 +15,7 @@
 namespace osbuild::lazy {
 
 struct Library {
+  Library(const char* soname_, const char* hint_) : soname(soname_), hint(hint_) {}
   const char* soname;  // "libcurl.so.4"
   const char* hint;    // how to install it
   void* handle = nullptr;
