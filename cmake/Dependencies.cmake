@@ -14,8 +14,9 @@ add_library(osbuild_deps INTERFACE)
 add_library(osbuild::deps ALIAS osbuild_deps)
 target_link_libraries(osbuild_deps INTERFACE
   CLI11::CLI11 nlohmann_json::nlohmann_json OpenSSL::Crypto spdlog::spdlog
-  PkgConfig::TOMLPP PkgConfig::LIBARCHIVE Threads::Threads ${CMAKE_DL_LIBS})
-# libcurl's and libgit2's headers only: src/util/{curl,git2}_loader.cpp load them on first use,
-# so that a command that never goes to the network or to git does not pay for loading them and
-# their dependencies (src/util/lazy_library.h).
-target_include_directories(osbuild_deps INTERFACE ${CURL_INCLUDE_DIRS} ${LIBGIT2_INCLUDE_DIRS})
+  PkgConfig::TOMLPP Threads::Threads ${CMAKE_DL_LIBS})
+# libcurl's, libgit2's and libarchive's headers only: src/util/{curl,git2,archive}_loader.cpp
+# load them on first use, so that a command that never goes to the network, to git or to an
+# archive does not pay for loading them and their dependencies (src/util/lazy_library.h).
+target_include_directories(osbuild_deps INTERFACE
+  ${CURL_INCLUDE_DIRS} ${LIBGIT2_INCLUDE_DIRS} ${LIBARCHIVE_INCLUDE_DIRS})
