@@ -9,13 +9,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
 #include "osbuild/config/load.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
-#include "osbuild/util/text.h"
 
 namespace osbuild::build {
 
@@ -28,15 +28,45 @@ constexpr std::string_view k_magic = "osbuild-noop-stamp 4";
 // other folders (keys/, roles/, migrations/, build/, .git/) cannot change what it builds.
 constexpr std::string_view k_read_folders[] = {"packages", "variants", "kits", "sources"};
 
-std::string signature(const struct stat& st) {
-  return fmt::format("{:o}.{}.{}.{}.{}", st.st_mode, st.st_size, st.st_mtim.tv_sec,
-                     st.st_mtim.tv_nsec, st.st_ino);
-}
+// A path's stat signature, "mode.size.mtime_s.mtime_ns.inode" (mode in octal), written into a
+// caller's buffer: the fast path compares 2,000 of them, so no allocation and no format parsing.
+class Signature {
+ public:
+  explicit Signature(const struct stat& st) {
+    char* at = buffer_;
+    char* end = buffer_ + sizeof buffer_;
+    at = std::to_chars(at, end, static_cast<unsigned>(st.st_mode), 8).ptr;
+    for (long long number : {static_cast<long long>(st.st_size),
+                             static_cast<long long>(st.st_mtim.tv_sec),
+                             static_cast<long long>(st.st_mtim.tv_nsec),
+                             static_cast<long long>(st.st_ino)}) {
+      *at++ = '.';
+      at = std::to_chars(at, end, number).ptr;
+    }
+    size_ = static_cast<std::size_t>(at - buffer_);
+  }
+  std::string_view view() const { return {buffer_, size_}; }
+
+ private:
+  char buffer_[96];  // 5 numbers of at most 20 digits, 4 dots
+  std::size_t size_ = 0;
+};
+
+std::string signature(const struct stat& st) { return std::string(Signature(st).view()); }
 
 // The stat signature of a path (not following a last symlink), or "-" when it is missing.
 std::string signature(const fs::path& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 ? signature(st) : "-";
+}
+
+// Whether the path (relative to dir_fd, or absolute) still has the recorded signature.
+bool signature_holds(int dir_fd, const char* path, std::string_view recorded) {
+  struct stat st {};
+  if (::fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return recorded == "-";
+  }
+  return Signature(st).view() == recorded;
 }
 
 // The names in the folder open as `fd`, with their d_type (DT_UNKNOWN: ask stat), read with
@@ -133,35 +163,30 @@ fs::path stamp_path(const fs::path& root, const config::Settings& settings,
          fmt::format("{}-{}-{}", kind, options.name, hasher.hex_digest().substr(0, 16));
 }
 
-// The signature of a path relative to the project's root folder.
-std::string signature_at(int root_fd, std::string_view rel) {
-  struct stat st {};
-  return ::fstatat(root_fd, std::string(rel).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? signature(st)
-                                                                                     : "-";
-}
-
 // The stamp's lines after the first against the project (open as root_fd) and the paths named.
-bool stamp_lines_match(const std::vector<std::string>& lines, int root_fd, NoopCheck& check) {
+bool stamp_lines_match(std::string_view text, int root_fd, NoopCheck& check) {
   bool tree_seen = false;
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    std::string_view line = lines[i];
+  std::string path;  // one buffer for every line's NUL-terminated path
+  while (!text.empty()) {
+    auto newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
     if (line.empty()) continue;
     auto space = line.find(' ');
     std::string_view word = line.substr(0, space);
     std::string_view rest = space == std::string_view::npos ? "" : line.substr(space + 1);
-    if (word == "project") {
+    if (word == "project" || word == "watch" || word == "output") {
       auto gap = rest.find(' ');
       if (gap == std::string_view::npos) return false;
-      if (signature_at(root_fd, rest.substr(gap + 1)) != rest.substr(0, gap)) return false;
-      tree_seen = true;
+      path.assign(rest.substr(gap + 1));
+      // project paths are relative to the root; the others are absolute, and fstatat ignores
+      // the folder for those.
+      if (!signature_holds(root_fd, path.c_str(), rest.substr(0, gap))) return false;
+      tree_seen = tree_seen || word == "project";
     } else if (word == "packages") {
       check.packages = std::strtoull(std::string(rest).c_str(), nullptr, 10);
     } else if (word == "note") {
       check.notes.emplace_back(rest);
-    } else if (word == "watch" || word == "output") {
-      auto gap = rest.find(' ');
-      if (gap == std::string_view::npos) return false;
-      if (signature(fs::path(rest.substr(gap + 1))) != rest.substr(0, gap)) return false;
     } else {
       return false;
     }
@@ -171,15 +196,15 @@ bool stamp_lines_match(const std::vector<std::string>& lines, int root_fd, NoopC
 
 // Whether the stamp's recorded signatures all still hold; fills the summary on a match.
 bool stamp_matches(std::string_view text, const fs::path& root, NoopCheck& check) {
-  auto lines = split(text, '\n');
-  if (lines.empty() || lines[0] != k_magic) {
+  auto newline = text.find('\n');
+  if (newline == std::string_view::npos || text.substr(0, newline) != k_magic) {
     return false;
   }
   int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
     return false;
   }
-  bool ok = stamp_lines_match(lines, root_fd, check);
+  bool ok = stamp_lines_match(text.substr(newline + 1), root_fd, check);
   ::close(root_fd);
   return ok;
 }

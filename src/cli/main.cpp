@@ -92,7 +92,9 @@ int main(int argc, char** argv) {
     return *rc;
   }
   CLI::App app{"osbuild: build, image and publish a container-optimised OS", "osbuild"};
-  app.set_version_flag("--version", version_text(),
+  // A callback, not the text: the library versions come from libcurl, libarchive and libgit2,
+  // which load on first use (src/util/lazy_library.h), and only --version should load them.
+  app.set_version_flag("--version", version_text,
                        "print the version, the git commit and the libraries' versions");
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: `osbuild plan dev --arch aarch64`
