@@ -79,6 +79,14 @@ expect_eq "$(built_list)" "base top" "new SOURCE_DATE_EPOCH"
 slow "a program added to a PATH folder"
 fast "after PATH was seen"
 
+# The fast path loads none of the libraries bound on first use (src/util/lazy_library.h):
+# loading libcurl, libarchive and libgit2 with their dependencies would triple its cost.
+loaded=$(LD_DEBUG=files "$OSBUILD" build variant all 2>&1 >/dev/null |
+  grep -oE "file=lib(curl|archive|git2)[^ ]*" | sort -u | paste -sd' ')
+[ -z "$loaded" ] || fail "the fast path loaded $loaded"
+LD_DEBUG=files "$OSBUILD" --version 2>&1 >/dev/null | grep -q "file=libcurl" ||
+  fail "LD_DEBUG=files shows no library loads: the check above proves nothing"
+
 # Flags that ask for more than the summary always take the full path.
 run -v build variant all --explain
 case "$out" in *"$stamp_line"*) fail "--explain took the fast path" ;; esac
