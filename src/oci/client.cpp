@@ -378,19 +378,17 @@ static BlobPush push_blob(
 BlobPush RegistryClient::push_blob_file(const std::string& repository, const std::string& digest,
                                         const std::filesystem::path& file,
                                         const std::optional<std::string>& mount_from) {
-  std::string scope = push_scope(repository);
-  auto send = [this, &scope](const std::string& m, const std::string& u,
-                             const std::vector<std::string>& h, const std::string* b,
-                             const std::filesystem::path* f) {
-    return request(m, u, h, b, f, scope);
-  };
-  auto fail = [this](const std::string& w, const Response& r) { return http_error(w, r); };
-  return push_blob(*this, m_base, repository, digest, Upload{&file, nullptr}, mount_from, send,
-                   fail);
+  return push_upload(repository, digest, &file, nullptr, mount_from);
 }
 
 BlobPush RegistryClient::push_blob_bytes(const std::string& repository, const std::string& digest,
                                          const std::string& data) {
+  return push_upload(repository, digest, nullptr, &data, std::nullopt);
+}
+
+BlobPush RegistryClient::push_upload(const std::string& repository, const std::string& digest,
+                                     const std::filesystem::path* file, const std::string* data,
+                                     const std::optional<std::string>& mount_from) {
   std::string scope = push_scope(repository);
   auto send = [this, &scope](const std::string& m, const std::string& u,
                              const std::vector<std::string>& h, const std::string* b,
@@ -398,8 +396,7 @@ BlobPush RegistryClient::push_blob_bytes(const std::string& repository, const st
     return request(m, u, h, b, f, scope);
   };
   auto fail = [this](const std::string& w, const Response& r) { return http_error(w, r); };
-  return push_blob(*this, m_base, repository, digest, Upload{nullptr, &data}, std::nullopt, send,
-                   fail);
+  return push_blob(*this, m_base, repository, digest, Upload{file, data}, mount_from, send, fail);
 }
 
 std::optional<Manifest> RegistryClient::get_manifest(const std::string& repository,

@@ -129,6 +129,10 @@ class RegistryClient {
   struct Response;
 
  private:
+  // push_blob_file and push_blob_bytes: one of `file` and `data` is given.
+  BlobPush push_upload(const std::string& repository, const std::string& digest,
+                       const std::filesystem::path* file, const std::string* data,
+                       const std::optional<std::string>& mount_from);
   Response request(const std::string& method, const std::string& url,
                    const std::vector<std::string>& headers, const std::string* body,
                    const std::filesystem::path* upload_file, const std::string& scope);
