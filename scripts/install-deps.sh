@@ -11,6 +11,8 @@ packages=(
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
   python3 hyperfine dpkg-dev groff-base bsdextrautils
+  # completions: the shells the generated scripts are tested in
+  zsh fish
   # build stage: the sandbox and the programs the failure report and tests use
   bubblewrap patch
   # toolchain stage: Debian's cross gcc, and qemu to run what it builds

@@ -43,13 +43,36 @@ expect_eq "$(complete_words osbuild image '')" "dev metal" "variants of the proj
 expect_eq "$(complete_words osbuild build package z)" "zlib" "packages of the project"
 expect_eq "$(complete_words osbuild release m)" "metal" "release's variant"
 
-# zsh and fish scripts are generated; when the shell is installed, it parses them.
+# zsh and fish: each shell's own completion machinery, asked for the same cases. zsh runs
+# interactively in a pseudo-terminal and completes a typed line on Tab (zsh_capture.zsh); fish
+# answers `complete -C LINE`.
+command -v zsh >/dev/null || fail "zsh is not installed (scripts/install-deps.sh installs it)"
+command -v fish >/dev/null || fail "fish is not installed (scripts/install-deps.sh installs it)"
+"$OSBUILD" completions zsh >"$TEST_TMP/osbuild.zsh" || fail "completions zsh failed"
+"$OSBUILD" completions fish >"$TEST_TMP/osbuild.fish" || fail "completions fish failed"
+zsh -n "$TEST_TMP/osbuild.zsh" || fail "zsh cannot parse its completion script"
+fish -n "$TEST_TMP/osbuild.fish" || fail "fish cannot parse its completion script"
+zsh_words() {
+  timeout 30 zsh -f "$OSBUILD_TESTS/integration/zsh_capture.zsh" "$TEST_TMP/osbuild.zsh" "$*" |
+    sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+fish_words() {
+  timeout 30 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$TEST_TMP/osbuild.fish" "$*" |
+    cut -f1 | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
 for shell in zsh fish; do
-  "$OSBUILD" completions "$shell" >"$TEST_TMP/osbuild.$shell" || fail "completions $shell failed"
-  grep -q "release" "$TEST_TMP/osbuild.$shell" || fail "$shell script lacks the release command"
-  if command -v "$shell" >/dev/null; then
-    "$shell" -n "$TEST_TMP/osbuild.$shell" || fail "$shell cannot parse its completion script"
-  fi
+  words=${shell}_words
+  expect_eq "$($words osbuild bui)" "build" "$shell: a command"
+  expect_eq "$($words osbuild rel)" "release" "$shell: a command by prefix"
+  expect_eq "$($words osbuild build va)" "variant" "$shell: a subcommand"
+  expect_eq "$($words osbuild --arch aarch64 build '')" "kit package variant" \
+    "$shell: a global option's value is skipped"
+  expect_eq "$($words osbuild --color '')" "always auto never" "$shell: an option's choices"
+  expect_eq "$($words osbuild completions '')" "bash fish zsh" "$shell: a positional's choices"
+  expect_eq "$($words osbuild repo validate --no-t)" "--no-targets" "$shell: a subcommand's option"
+  expect_eq "$($words osbuild image dev)" "dev" "$shell: a variant of the project"
+  expect_eq "$($words osbuild image '')" "dev metal" "$shell: the project's variants"
+  expect_eq "$($words osbuild build package z)" "zlib" "$shell: the project's packages"
 done
 
 run completions tcsh
