@@ -7,28 +7,12 @@
 # then one package changed and republished. Goal: the last one sends only the changed layer and
 # the config (2 blobs), about 1/PACKAGES of the bytes.
 set -euo pipefail
-: "${OSBUILD:?set OSBUILD to the osbuild binary}"
-OSBUILD=$(realpath "$OSBUILD")
-src=$(cd "$(dirname "$0")/../.." && pwd)
 packages=${1:-20}
 size_kib=${2:-512}
-work=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-bench-kits.XXXXXX")
-TEST_TMP=$work
-_cleanups=()
-on_exit() { _cleanups+=("$1"); }
-cleanup() {
-  local c
-  for c in "${_cleanups[@]}"; do eval "$c" || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export HOME=$work/home OSBUILD_CACHE_DIR=$work/cache NO_COLOR=1
-mkdir -p "$HOME"
+source "$(dirname "$0")/../lib.bash"
+export OSBUILD_CACHE_DIR=$work/cache
 unset SOURCE_DATE_EPOCH
-OSBUILD_TESTS=$src/tests
 source "$src/tests/integration/oci_lib.bash"
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc; }
 start_registry
 
 project=$work/kitbench

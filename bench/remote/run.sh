@@ -5,25 +5,9 @@
 # on 127.0.0.1) against the same build in a fresh checkout with another empty local store, served
 # from that remote. Goal: the second build takes <= 15 % of the first.
 set -euo pipefail
-: "${OSBUILD:?set OSBUILD to the osbuild binary}"
-OSBUILD=$(realpath "$OSBUILD")
-src=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-bench-remote.XXXXXX")
-TEST_TMP=$work
-_cleanups=()
-on_exit() { _cleanups+=("$1"); }
-cleanup() {
-  local c
-  for c in "${_cleanups[@]}"; do eval "$c" || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export HOME=$work/home NO_COLOR=1
-mkdir -p "$HOME"
+source "$(dirname "$0")/../lib.bash"
 unset SOURCE_DATE_EPOCH OSBUILD_REMOTE_CACHE OSBUILD_REMOTE_UPLOAD
 source "$src/tests/integration/remote_cache_lib.bash"
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc; }
 
 "$src/examples/fill-lookaside.sh" >"$work/fill.log" 2>&1 || {
   echo "the lookaside cannot be filled: $(tail -n 3 "$work/fill.log")"
