@@ -52,10 +52,11 @@ echo "sanitize $mode: build $((built - start)) s"
 rm -rf "$logs"
 mkdir -p "$logs"
 # exitcode 86 so that a report never passes for an expected exit status 1; halt on the first
-# report; leaks are checked at exit. suppressions: none.
+# report; leaks are checked at exit, with suppressions only for leaks inside libraries
+# (scripts/lsan-suppressions.txt says which and why).
 common="log_path=$logs/report:exitcode=86:halt_on_error=1:print_summary=1"
 export ASAN_OPTIONS="$common:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0:strict_init_order=1"
-export LSAN_OPTIONS="$common"
+export LSAN_OPTIONS="$common:suppressions=$top/scripts/lsan-suppressions.txt:print_suppressions=0"
 export UBSAN_OPTIONS="$common:print_stacktrace=1"
 export TSAN_OPTIONS="$common:second_deadlock_stack=1"
 rc=0

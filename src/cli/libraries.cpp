@@ -32,18 +32,10 @@ std::string git2_running() {
   return fmt::format("{}.{}.{}", major, minor, revision);
 }
 
-// libarchive says which compression libraries it was built with: "libarchive 3.6.2 zlib/1.2.13
-// liblzma/5.4.1 bz2lib/1.0.8 libzstd/1.5.4". osbuild reaches zstd and zlib through it.
-std::string through_libarchive(std::string_view name) {
-  std::string_view details = archive_version_details();
-  std::string prefix = std::string(name) + "/";
-  auto at = details.find(prefix);
-  if (at == std::string_view::npos) {
-    return "";
-  }
-  auto value = details.substr(at + prefix.size());
-  return std::string(value.substr(0, value.find(' ')));
-}
+// The compression libraries osbuild reaches through libarchive, as libarchive reports them; ""
+// when it was built without one. (Not archive_version_details: libarchive 3.6 rebuilds that
+// string on every call and loses the previous one.)
+std::string or_empty(const char* version) { return version != nullptr ? version : ""; }
 
 }  // namespace
 
@@ -56,8 +48,8 @@ std::vector<Library> libraries() {
       {"libarchive", ARCHIVE_VERSION_ONLY_STRING,
        std::string(archive_version_string()).substr(std::string_view("libarchive ").size()),
        "apt-get install libarchive-dev"},
-      {"zstd", "", through_libarchive("libzstd"), "apt-get install libzstd-dev"},
-      {"zlib", "", through_libarchive("zlib"), "apt-get install zlib1g-dev"},
+      {"zstd", "", or_empty(archive_libzstd_version()), "apt-get install libzstd-dev"},
+      {"zlib", "", or_empty(archive_zlib_version()), "apt-get install zlib1g-dev"},
       {"libgit2", LIBGIT2_VERSION, git2_running(), "apt-get install libgit2-dev"},
       {"toml++", fmt::format("{}.{}.{}", TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH), "",
        "apt-get install libtomlplusplus-dev"},

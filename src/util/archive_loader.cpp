@@ -17,7 +17,8 @@ osbuild::lazy::Library libarchive{"libarchive.so.13",
 
 // The library.
 OSBUILD_ARCHIVE_FORWARD(const char*, archive_version_string, (void), ())
-OSBUILD_ARCHIVE_FORWARD(const char*, archive_version_details, (void), ())
+OSBUILD_ARCHIVE_FORWARD(const char*, archive_zlib_version, (void), ())
+OSBUILD_ARCHIVE_FORWARD(const char*, archive_libzstd_version, (void), ())
 OSBUILD_ARCHIVE_FORWARD(const char*, archive_error_string, (struct archive * a), (a))
 
 // Reading archives.
