@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "config_test_util.h"
+#include "test_paths.h"
 #include "osbuild/config/load.h"
 
 using namespace osbuild;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
+#include "test_paths.h"
 #include "osbuild/config/load.h"
 
 using namespace osbuild;
