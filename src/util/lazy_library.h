@@ -3,9 +3,9 @@
 // initialised (with everything it depends on) before main(), by every osbuild process, even the
 // no-op build that never calls it. For the heavy ones only some commands need (libcurl: the
 // network; libgit2: git sources; libarchive: unpacking and writing archives), osbuild defines
-// the functions it calls itself and forwards
-// each, on its first call, to the library's own (dlopen of its soname, dlsym of the name). The
-// headers, types and ABI stay the library's own: it is the same library, bound later.
+// the functions it calls itself and forwards each, on its first call, to the library's own
+// (dlopen of its soname, dlsym of the name). The headers, types and ABI stay the library's own:
+// it is the same library, bound later.
 #include <dlfcn.h>
 
 #include <mutex>
