@@ -2,10 +2,12 @@
 # The hardening part of CI, after the normal suite: the whole suite under ASan+UBSan, the
 # scheduler and fetcher tests under TSan, and a short run of every fuzz target. Each part prints
 # one timing line; every part runs even when an earlier one failed, and the script fails if any
-# did. Environment: OSBUILD_FUZZ_SECONDS (default 30 per target).
+# did. Environment: OSBUILD_FUZZ_SECONDS (default 30 per target), OSBUILD_FUZZ_SEED (default 1,
+# so that a CI run mutates the same way every time and a failure replays with the same seed).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${OSBUILD_FUZZ_SECONDS:-30}
+export OSBUILD_FUZZ_SEED=${OSBUILD_FUZZ_SEED:-1}
 failed=()
 total=$SECONDS
 

@@ -7,7 +7,8 @@
 #   scripts/fuzz.sh list                  print the target names
 # Environment: OSBUILD_FUZZ_BUILD_DIR (default build-fuzz), OSBUILD_FUZZ_OPT (default
 # "-O1 -gline-tables-only"), OSBUILD_FUZZ_JOBS (targets at once, default 1), OSBUILD_FUZZ_WORK
-# (where new corpus entries and crash inputs go, default build-fuzz/fuzz-work).
+# (where new corpus entries and crash inputs go, default build-fuzz/fuzz-work), OSBUILD_FUZZ_SEED
+# (libFuzzer's -seed; unset, each run picks its own and prints it as "Seed: N" in the log).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${OSBUILD_FUZZ_BUILD_DIR:-$top/build-fuzz}
@@ -59,7 +60,8 @@ run_one() {
   [ -x "$bin" ] || { echo "fuzz.sh: $bin is missing: run scripts/fuzz.sh build" >&2; return 1; }
   local out=$work/$t
   mkdir -p "$out/corpus" "$out/crashes"
-  local log=$out/fuzz.log start=$SECONDS rc=0 as=()
+  local log=$out/fuzz.log start=$SECONDS rc=0 as=() seed=()
+  [ -z "${OSBUILD_FUZZ_SEED:-}" ] || seed=(-seed="$OSBUILD_FUZZ_SEED")
   # The unpacker writes what hostile archives hold: as root, it runs as nobody, so that an entry
   # slipping past its checks cannot replace a system file.
   if [ "$t" = unpack ] && [ "$(id -u)" = 0 ]; then
@@ -69,7 +71,7 @@ run_one() {
   # The sanitizers abort on the first report, leak checks included; libFuzzer saves the input.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
-  nice "${as[@]}" "$bin" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=25 \
+  nice "${as[@]}" "$bin" "${seed[@]}" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=25 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/crashes/" \
     "$out/corpus" "$corpus/$t" >"$log" 2>&1 || rc=$?
   local execs cov ft units

@@ -86,6 +86,11 @@ void note(std::string_view rule, const std::string& in, const std::string& out) 
              out.empty() ? "(dropped)" : "'" + out + "'");
 }
 
+// "native", "native+crc": the build machine's CPU, with or without extensions.
+bool is_native(std::string_view value) {
+  return value.substr(0, value.find('+')) == "native";
+}
+
 bool is_avx512(std::string_view arg) {
   return arg.starts_with("-mavx512");
 }
@@ -179,7 +184,7 @@ class Rewriter {
 
   void march(const std::string& arg) {
     std::string value = arg.substr(7);
-    if (value == "native") {
+    if (is_native(value)) {
       if (m_ctx.cross()) refuse_native(arg, m_ctx);
       return m_out.push_back(arg);
     }
@@ -202,7 +207,7 @@ class Rewriter {
 
   void mcpu(const std::string& arg) {
     std::string value = arg.substr(6);
-    if (value == "native") {
+    if (is_native(value)) {
       if (m_ctx.cross()) refuse_native(arg, m_ctx);
       return m_out.push_back(arg);
     }

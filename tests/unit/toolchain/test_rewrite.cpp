@@ -114,8 +114,14 @@ TEST(RewriteArgs, McpuNamesUseUnderscores) {
 TEST(RewriteArgs, NativeCpuIsRefusedWhenCrossCompiling) {
   EXPECT_THROW(rw({"-mcpu=native"}), Error);
   EXPECT_THROW(rw({"-march=native"}), Error);
+  // With extensions it is still the build machine's CPU; "native+" once became "native" and was
+  // refused only when the rewritten arguments were rewritten again.
+  EXPECT_THROW(rw({"-mcpu=native+"}), Error);
+  EXPECT_THROW(rw({"-mcpu=native+crc"}), Error);
+  EXPECT_THROW(rw({"-march=native+nosve"}), Error);
   try {
     rw({"-c", "-march=native"});
+    ADD_FAILURE() << "-march=native was accepted";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
               "-march=native asks for the build machine's CPU (x86_64), but this compiles for "
@@ -126,6 +132,7 @@ TEST(RewriteArgs, NativeCpuIsRefusedWhenCrossCompiling) {
 TEST(RewriteArgs, NativeCpuIsKeptForANativeBuild) {
   EXPECT_EQ(rw({"-march=native"}, x86_64_native()), (Args{"-march=native"}));
   EXPECT_EQ(rw({"-mcpu=native"}, x86_64_native()), (Args{"-mcpu=native"}));
+  EXPECT_EQ(rw({"-mcpu=native+crc"}, x86_64_native()), (Args{"-mcpu=native+crc"}));
 }
 
 TEST(RewriteArgs, MtuneIsDropped) {
