@@ -7,7 +7,8 @@
 #   scripts/fuzz.sh list                  print the target names
 # Environment: OSBUILD_FUZZ_BUILD_DIR (default build-fuzz), OSBUILD_FUZZ_OPT (default
 # "-O1 -gline-tables-only"), OSBUILD_FUZZ_JOBS (targets at once, default 1), OSBUILD_FUZZ_WORK
-# (where new corpus entries and crash inputs go, default build-fuzz/fuzz-work), OSBUILD_FUZZ_SEED
+# (where new corpus entries and crash inputs go, default build-fuzz/fuzz-work), OSBUILD_UNITY
+# (default ON: osbuild_core compiles in unity batches), OSBUILD_FUZZ_SEED
 # (libFuzzer's -seed; unset, each run picks its own and prints it as "Seed: N" in the log).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +39,8 @@ build_fuzzers() {
   cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$opt" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$opt" \
     -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DOSBUILD_FUZZ=ON \
-    -DOSBUILD_BUILD_TESTS=OFF -DOSBUILD_WARNINGS_AS_ERRORS="${OSBUILD_WARNINGS_AS_ERRORS:-OFF}" >/dev/null
+    -DOSBUILD_BUILD_TESTS=OFF -DOSBUILD_WARNINGS_AS_ERRORS="${OSBUILD_WARNINGS_AS_ERRORS:-OFF}" \
+    -DOSBUILD_UNITY="${OSBUILD_UNITY:-ON}" >/dev/null
   nice cmake --build "$build" --target fuzzers --parallel "$(nproc)"
 }
 

@@ -8,7 +8,8 @@
 # <build>/sanitizer-logs/ rather than to stderr: osbuild also runs as the osbuild-cc compiler
 # wrappers and inside sandboxes, and tests compare its stderr. After ctest the script prints every
 # report and fails when there is one, even if the test that caused it passed.
-# Environment: OSBUILD_ASAN_BUILD_DIR, OSBUILD_TSAN_BUILD_DIR, OSBUILD_SANITIZE_OPT (default -O1).
+# Environment: OSBUILD_ASAN_BUILD_DIR, OSBUILD_TSAN_BUILD_DIR, OSBUILD_SANITIZE_OPT (default -O1),
+# OSBUILD_UNITY (default ON: osbuild_core and the CLI compile in unity batches).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
@@ -44,7 +45,8 @@ nowarn=
 [[ $(${CXX:-c++} --version 2>/dev/null | head -1) == *clang* ]] || nowarn=-Wno-maybe-uninitialized
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="$opt -g1 $nowarn" -DCMAKE_C_FLAGS_DEBUG="$opt -g1" \
-  -DOSBUILD_SANITIZE="$sanitizers" -DOSBUILD_WARNINGS_AS_ERRORS=ON -DOSBUILD_BUILD_TESTS=ON >/dev/null
+  -DOSBUILD_SANITIZE="$sanitizers" -DOSBUILD_WARNINGS_AS_ERRORS=ON -DOSBUILD_BUILD_TESTS=ON \
+  -DOSBUILD_UNITY="${OSBUILD_UNITY:-ON}" >/dev/null
 nice cmake --build "$build" --target "${targets[@]}" --parallel "$(nproc)"
 built=$SECONDS
 echo "sanitize $mode: build $((built - start)) s"

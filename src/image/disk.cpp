@@ -8,19 +8,13 @@
 #include <cstring>
 
 #include "osbuild/util/error.h"
+#include "osbuild/util/fs.h"
 
 namespace osbuild::image {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 Error io_error(const std::string& what, const fs::path& path) {
   return Error(fmt::format("cannot {} {}: {}", what, path.string(), std::strerror(errno)));

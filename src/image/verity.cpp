@@ -57,13 +57,6 @@ class BlockHasher {
   std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> m_md;
 };
 
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // Level 0: one digest per data block, read in large chunks.
 std::vector<std::uint8_t> hash_data(const std::filesystem::path& data, std::uint64_t blocks,
                                     std::uint64_t level_blocks, BlockHasher& hasher) {

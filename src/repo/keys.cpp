@@ -15,8 +15,8 @@
 
 namespace osbuild::repo {
 
-namespace {
-
+// The owners of OpenSSL's objects. Outside the anonymous namespace, because SigningKey::Impl,
+// declared in the header, holds one.
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
 };
@@ -29,6 +29,8 @@ struct MdCtxFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using Bio = std::unique_ptr<BIO, BioFree>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+namespace {
 
 std::string openssl_error() {
   unsigned long code = ERR_get_error();

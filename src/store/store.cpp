@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "osbuild/store/layout.h"
+#include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 
 namespace osbuild::store {
@@ -22,18 +23,6 @@ constexpr std::size_t k_min_buffer = 64 << 10;
 std::string errno_text() {
   return std::strerror(errno);
 }
-
-struct Fd {
-  int fd = -1;
-  explicit Fd(int value) : fd(value) {}
-  ~Fd() {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
 
 struct Copied {
   std::string digest;

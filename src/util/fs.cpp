@@ -36,6 +36,10 @@ void write_all(int fd, const char* data, std::size_t size, const fs::path& name)
 
 }  // namespace
 
+Fd::~Fd() {
+  if (fd >= 0) ::close(fd);
+}
+
 AtomicFile::AtomicFile(fs::path target, Durability durability)
     : m_target(std::move(target)), m_durability(durability) {
   std::string pattern = m_target.string() + ".tmp.XXXXXX";

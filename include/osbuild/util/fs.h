@@ -15,6 +15,15 @@ enum class Durability {
   durable,  // fsync the file before the rename and the directory after it
 };
 
+// An owned file descriptor, closed when it goes out of scope; `fd` is -1 when the open failed.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int value) noexcept : fd(value) {}
+  ~Fd();
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
 // A temporary file beside the target (`<name>.tmp.XXXXXX`), renamed over it on commit().
 // The destructor removes an uncommitted temporary file.
 class AtomicFile {
