@@ -6,9 +6,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
+#include "osbuild/util/hash.h"
 
 namespace osbuild::image {
 
@@ -77,6 +80,34 @@ void copy_sparse(const fs::path& from, const fs::path& to) {
     throw io_error("create", to);
   }
   copy_extents(from, fd.fd, 0);
+}
+
+void pin_vmdk_cid(const fs::path& vmdk, const std::string& seed) {
+  std::string head(1 << 16, '\0');
+  std::fstream file(vmdk, std::ios::in | std::ios::out | std::ios::binary);
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(file.gcount()));
+  std::size_t at = head.find("\nCID=");
+  std::size_t end = at == std::string::npos ? at : head.find('\n', at + 5);
+  std::size_t text_end = end == std::string::npos ? end : head.find('\0', end);
+  if (text_end == std::string::npos) {
+    throw Error("no CID line in the descriptor of " + vmdk.string(), "check the qemu-img version");
+  }
+  std::string cid = sha256_hex(seed + std::string(1, '\0') + "vmdk-cid").substr(0, 8);
+  std::size_t old_size = end - (at + 5);
+  // The text grows by up to seven bytes; the descriptor's padding after it must hold them.
+  std::size_t grow = cid.size() > old_size ? cid.size() - old_size : 0;
+  if (text_end + grow > head.size() ||
+      head.find_first_not_of('\0', text_end) < text_end + grow) {
+    throw Error("no room after the descriptor of " + vmdk.string() + " for an 8-digit CID",
+                "check the qemu-img version");
+  }
+  std::string text = cid + head.substr(end, text_end - end);
+  text.append(old_size > cid.size() ? old_size - cid.size() : 0, '\0');
+  file.clear();
+  file.seekp(static_cast<std::streamoff>(at + 5));
+  file.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!file.flush()) throw Error("cannot write " + vmdk.string() + ": " + std::strerror(errno));
 }
 
 }  // namespace osbuild::image

@@ -133,21 +133,6 @@ std::string disk_suffix(config::ImageFormat format) {
                                             : "." + std::string(config::image_format_name(format));
 }
 
-// qemu-img gives each VMDK a random content ID (CID) in its text descriptor; a derived one of the
-// same length keeps the bytes a function of the inputs.
-void pin_vmdk_cid(const fs::path& vmdk, const std::string& seed) {
-  std::string head(1 << 16, '\0');
-  std::fstream file(vmdk, std::ios::in | std::ios::out | std::ios::binary);
-  file.read(head.data(), static_cast<std::streamsize>(head.size()));
-  std::size_t at = head.find("\nCID=");
-  if (at == std::string::npos || at + 14 > head.size()) {
-    throw Error("no CID in the descriptor of " + vmdk.string(), "check the qemu-img version");
-  }
-  file.clear();
-  file.seekp(static_cast<std::streamoff>(at + 5));
-  file.write(sha256_hex(seed + std::string(1, '\0') + "vmdk-cid").data(), 8);
-}
-
 fs::path convert(const ImageJob& job, const fs::path& raw) {
   auto format = job.variant.image.format;
   if (format == config::ImageFormat::raw) return raw;

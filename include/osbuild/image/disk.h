@@ -19,4 +19,9 @@ void write_disk(const std::filesystem::path& out, const GptDisk& gpt,
 // Copies a file keeping its holes (SEEK_DATA/SEEK_HOLE), so a sparse disk stays sparse.
 void copy_sparse(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// qemu-img gives each VMDK a random content ID (CID), written in hex without leading zeros in the
+// descriptor's text. This writes in its place eight hex digits derived from `seed`, so that the
+// bytes are a function of the inputs; the text after it moves within the descriptor's padding.
+void pin_vmdk_cid(const std::filesystem::path& vmdk, const std::string& seed);
+
 }  // namespace osbuild::image
