@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -89,16 +90,15 @@ void pin_vmdk_cid(const fs::path& vmdk, const std::string& seed) {
   head.resize(static_cast<std::size_t>(file.gcount()));
   std::size_t at = head.find("\nCID=");
   std::size_t end = at == std::string::npos ? at : head.find('\n', at + 5);
-  std::size_t text_end = end == std::string::npos ? end : head.find('\0', end);
-  if (text_end == std::string::npos) {
+  if (end == std::string::npos) {
     throw Error("no CID line in the descriptor of " + vmdk.string(), "check the qemu-img version");
   }
+  std::size_t text_end = std::min(head.find('\0', end), head.size());
   std::string cid = sha256_hex(seed + std::string(1, '\0') + "vmdk-cid").substr(0, 8);
   std::size_t old_size = end - (at + 5);
   // The text grows by up to seven bytes; the descriptor's padding after it must hold them.
   std::size_t grow = cid.size() > old_size ? cid.size() - old_size : 0;
-  if (text_end + grow > head.size() ||
-      head.find_first_not_of('\0', text_end) < text_end + grow) {
+  if (text_end + grow > head.size() || head.find_first_not_of('\0', text_end) < text_end + grow) {
     throw Error("no room after the descriptor of " + vmdk.string() + " for an 8-digit CID",
                 "check the qemu-img version");
   }

@@ -2,7 +2,6 @@
 // update images, SBOM. Every step writes into the job's work dir.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <future>
 
 #include "job.h"

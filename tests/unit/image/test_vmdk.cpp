@@ -72,5 +72,19 @@ TEST_F(PinVmdkCid, RefusesADescriptorWithoutACid) {
   EXPECT_THROW(pin_vmdk_cid(path, "seed"), Error);
 }
 
+TEST_F(PinVmdkCid, RefusesADescriptorWithNoRoomForEightDigits) {
+  // The text runs to the end of the file: no padding to absorb a longer CID.
+  fs::path path = m_dir / "full.vmdk";
+  std::ofstream(path, std::ios::binary)
+      << std::string(512, 'H') << "version=1\nCID=7\nparentCID=ffffffff\n";
+  try {
+    pin_vmdk_cid(path, "seed");
+    ADD_FAILURE() << "a descriptor without padding was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no room after the descriptor"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace osbuild::image
