@@ -4,12 +4,18 @@
 
 #include <fstream>
 
-#include "osbuild/build/unpack.h"
-#include "osbuild/fetch/fetch.h"
+#include "osbuild/util/archive.h"
+#include "osbuild/store/sources.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::build {
+
+using archives::is_archive_name;
+using archives::Links;
+using archives::StripTop;
+using archives::unpack_archive;
+using archives::write_tree_tar;
 
 namespace {
 
@@ -42,7 +48,7 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
                   const std::vector<std::string>& dep_artifacts) {
   bool unpacked = false;
   for (const auto& file : pkg.external_files) {
-    auto local = fetch::locate(bc.store, file);
+    auto local = store::locate(bc.store, file);
     if (!local) {
       throw Error(
           fmt::format("package {}: source {} is not in the content store", pkg.name, file.path),
@@ -56,7 +62,7 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
     }
   }
   for (const auto& git : pkg.git_sources) {
-    auto tar = fetch::locate_git(bc.store, git);
+    auto tar = store::locate_git(bc.store, git);
     if (!tar) {
       throw Error(
           fmt::format("package {}: git source {} is not in the content store", pkg.name, git.url),

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +12,6 @@
 
 #include "osbuild/build/build.h"
 #include "osbuild/build/noop.h"
-#include "osbuild/config/kits.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
 #include "osbuild/toolchain/toolchain.h"
@@ -20,6 +20,7 @@
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
 #include "osbuild/util/units.h"
+#include "osbuild/workspace/records.h"
 #include "package_build.h"
 #include "reporter.h"
 #include "state.h"
@@ -31,13 +32,21 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::int64_t k_default_epoch = 1700000000;  // 2023-11-14, as examples/check-build.sh
 
+// The packages a package or packages target names.
+std::vector<std::string> requested_packages(const BuildOptions& options) {
+  return options.target == BuildTarget::packages ? options.packages
+                                                 : std::vector<std::string>{options.name};
+}
+
 // The plan's build actions that `options` asks for, dependencies first.
 std::vector<const graph::Action*> select_actions(const BuildOptions& options,
                                                  const graph::Plan& plan,
                                                  const graph::PackageGraph& graph) {
   std::vector<bool> wanted(graph.size(), options.target == BuildTarget::variant);
-  if (options.target == BuildTarget::package) {
-    for (std::size_t id : graph.build_order({graph.id(options.name)})) {
+  if (options.target != BuildTarget::variant) {
+    std::vector<std::size_t> roots;
+    for (const auto& name : requested_packages(options)) roots.push_back(graph.id(name));
+    for (std::size_t id : graph.build_order(roots)) {
       wanted[id] = true;
     }
   }
@@ -56,12 +65,14 @@ graph::Plan make_build_plan(const Context& ctx, const BuildOptions& options,
   if (options.target == BuildTarget::variant) {
     return graph::make_plan(ctx.project, graph, req);
   }
-  // One package: plan a variant holding only it, then keep its build-time closure.
+  // Packages: plan a variant holding only them, then keep their build-time closure.
   config::Project project = ctx.project;
-  ctx.project.package(options.name);  // throws with a suggestion for an unknown name
   config::Variant only;
-  only.name = "package:" + options.name;
-  only.included_packages = {options.name};
+  only.included_packages = requested_packages(options);
+  for (const auto& name : only.included_packages) {
+    ctx.project.package(name);  // throws with a suggestion for an unknown name
+  }
+  only.name = "package:" + join(only.included_packages, ",");
   project.variants[only.name] = only;
   req.variant = only.name;
   return graph::make_plan(project, graph, req);
@@ -74,7 +85,7 @@ std::int64_t source_date_epoch() {
 
 class Stage {
  public:
-  Stage(Context& ctx, const BuildOptions& options, BuildContext& bc,
+  Stage(const Context& ctx, const BuildOptions& options, BuildContext& bc,
         std::vector<const graph::Action*> actions, BuildReporter& reporter)
       : m_ctx(ctx),
         m_options(options),
@@ -90,7 +101,7 @@ class Stage {
 
   BuildSummary run();
   // Each built package's name, version, artifact and manifest digests, and what it came from.
-  Json packages() const;
+  std::map<std::string, workspace::PackageRecord> packages() const;
   std::map<std::string, std::vector<std::string>> dependencies() const;
   // Asked after the local store; given results of local builds (docs/remote-cache.md).
   void set_remote(store::RemoteCache* remote) { m_remote = remote; }
@@ -104,7 +115,7 @@ class Stage {
                                                                     bool* remote = nullptr);
   std::optional<std::pair<std::string, std::string>> local_outputs(const std::string& key);
 
-  Context& m_ctx;
+  const Context& m_ctx;
   const BuildOptions& m_options;
   BuildContext& m_bc;
   std::vector<const graph::Action*> m_actions;
@@ -289,27 +300,18 @@ BuildSummary Stage::run() {
   return summary;
 }
 
-Json Stage::packages() const {
-  Json out = Json::array();
+std::map<std::string, workspace::PackageRecord> Stage::packages() const {
+  std::map<std::string, workspace::PackageRecord> out;
   for (std::size_t i = 0; i < m_actions.size(); ++i) {
     const auto& pkg = m_ctx.project.package(m_actions[i]->name);
-    Json sources = Json::array();
+    workspace::PackageRecord r{pkg.name,        pkg.version.str(), pkg.license, m_artifacts[i],
+                               m_manifests[i],  pkg.depends,       pkg.runtime_requires,
+                               {},              {}};
     for (const auto& file : pkg.external_files) {
-      sources.push_back({{"url", file.url}, {"path", file.path}, {"sha512", file.sha512}});
+      r.sources.push_back({file.url, file.path, file.sha512});
     }
-    Json git = Json::array();
-    for (const auto& g : pkg.git_sources) {
-      git.push_back({{"url", g.url}, {"rev", g.rev}});
-    }
-    out.push_back({{"name", pkg.name},
-                   {"version", pkg.version.str()},
-                   {"license", pkg.license},
-                   {"artifact", m_artifacts[i]},
-                   {"manifest", m_manifests[i]},
-                   {"depends", pkg.depends},
-                   {"requires", pkg.runtime_requires},
-                   {"sources", sources},
-                   {"git", git}});
+    for (const auto& g : pkg.git_sources) r.git.push_back({g.url, g.rev});
+    out[pkg.name] = std::move(r);
   }
   return out;
 }
@@ -342,27 +344,18 @@ BuildReporter::Mode reporter_mode(const Context& ctx) {
 void write_variant_record(const Context& ctx, const BuildOptions& options, const BuildContext& bc,
                           const Stage& stage) {
   const auto& variant = ctx.project.variant(options.name);
-  Json packages = stage.packages();
-  Json included = Json::array();  // without the packages skipped for this platform
+  workspace::VariantRecord record;
+  record.variant = variant.name;
+  record.arch = arch_name(bc.arch);
+  record.source_date_epoch = bc.source_date_epoch;
+  record.os_name = ctx.project.file.name;
+  record.release_version = ctx.project.file.release_version.str();
+  record.toolchain = bc.toolchain.name;
+  record.packages = stage.packages();
   for (const auto& name : variant.included_packages) {
-    for (const auto& pkg : packages) {
-      if (pkg["name"] == name) {
-        included.push_back(name);
-        break;
-      }
-    }
+    if (record.packages.count(name) != 0) record.included_packages.push_back(name);
   }
-  Json record = {{"variant", variant.name},
-                 {"arch", arch_name(bc.arch)},
-                 {"source-date-epoch", bc.source_date_epoch},
-                 {"os-name", ctx.project.file.name},
-                 {"release-version", ctx.project.file.release_version.str()},
-                 {"toolchain", bc.toolchain.name},
-                 {"included-packages", included},
-                 {"packages", packages}};
-  fs::path path = variant_record_path(bc.build_dir, bc.arch, variant.name);
-  fs::create_directories(path.parent_path());
-  write_file_atomic(path, record.dump(2) + "\n", Durability::durable);
+  workspace::write_variant_record(bc.build_dir, bc.arch, record);
 }
 
 void print_timings(BuildReporter& reporter, const Stage& stage, double seconds) {
@@ -435,7 +428,9 @@ std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const Bu
                     "build for another arch, or make the package compatible with " + platform);
       }
     }
-    if (options.target == BuildTarget::package && options.name == action->name) {
+    auto asked = requested_packages(options);
+    if (options.target != BuildTarget::variant &&
+        std::find(asked.begin(), asked.end(), action->name) != asked.end()) {
       throw Error(fmt::format("{} cannot be built for {}: {}", action->name, platform,
                               compat.reason),
                   "build it for an arch its target-compatible-with allows");
@@ -464,23 +459,23 @@ NoopRecord noop_record(const BuildOptions& options, const BuildContext& bc, cons
     }
   }
   if (options.target == BuildTarget::variant) {
-    record.outputs.push_back(variant_record_path(bc.build_dir, bc.arch, options.name));
+    record.outputs.push_back(workspace::variant_record_path(bc.build_dir, bc.arch, options.name));
   }
   // The fetched kits' records (written atomically, so a new fetch changes the folder's mtime).
-  record.outputs.push_back(bc.build_dir / "external-kits" / arch_name(bc.arch));
+  record.outputs.push_back(workspace::fetched_kits_dir(bc.build_dir, bc.arch));
   // The packages' folders: materialising one replaces it, removing one changes this folder.
   record.outputs.push_back(bc.build_dir / "packages" / arch_name(bc.arch));
-  Json packages = stage.packages();
+  auto packages = stage.packages();
   record.packages = packages.size();
-  for (const auto& pkg : packages) {
-    record.outputs.push_back(bc.store.blob_path(pkg["artifact"]));
+  for (const auto& [name, pkg] : packages) {
+    record.outputs.push_back(bc.store.blob_path(pkg.artifact));
   }
   return record;
 }
 
 }  // namespace
 
-BuildSummary run_build(Context& ctx, const BuildOptions& options, const NoopCheck* noop) {
+BuildSummary run_build(const Context& ctx, const BuildOptions& options, const NoopCheck* noop) {
   Arch arch = ctx.settings.arch();
   auto tc = toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains);
   store::Store store(ctx.cache_dir());
@@ -504,9 +499,6 @@ BuildSummary run_build(Context& ctx, const BuildOptions& options, const NoopChec
     std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),
                 tc.target_platform.c_str());
   }
-  config::add_kit_packages(
-      ctx.project, ctx.build_dir(), arch,
-      ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn);
   for (const auto& name : options.force_packages) {
     ctx.project.package(name);  // an unknown name is an error with the nearest match
   }

@@ -4,11 +4,12 @@
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
+#include "osbuild/workspace/records.h"
 
 namespace osbuild::build {
 
 StateFile::StateFile(const std::filesystem::path& build_dir, Arch arch, const std::string& package)
-    : m_path(build_dir / ".osbuild" / "state" / arch_name(arch) / (package + ".json")) {}
+    : m_path(workspace::package_state_path(build_dir, arch, package)) {}
 
 std::optional<Json> StateFile::read() const {
   auto text = read_file(m_path);
@@ -73,11 +74,6 @@ std::string explain_reason(const std::optional<Json>& previous, const Json& inpu
                       ")");
   }
   return changes.empty() ? "no cached result (the cache no longer holds it)" : join(changes, ", ");
-}
-
-std::filesystem::path variant_record_path(const std::filesystem::path& build_dir, Arch arch,
-                                          const std::string& variant) {
-  return build_dir / ".osbuild" / "variants" / std::string(arch_name(arch)) / (variant + ".json");
 }
 
 }  // namespace osbuild::build

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/hash.h"
@@ -16,6 +16,11 @@
 #include "package_build.h"
 
 namespace osbuild::build {
+
+using archives::Links;
+using archives::StripTop;
+using archives::unpack_archive;
+using archives::write_tree_tar;
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 
 namespace osbuild::cli {
 

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "osbuild/build/build.h"
 #include "osbuild/build/noop.h"
+#include "osbuild/pipeline/pipeline.h"
 
 namespace osbuild::cli {
 
@@ -31,7 +32,7 @@ void add_target(CLI::App& build, CliState& state,
         return 0;
       }
       Context ctx = open_context(state.options);
-      build::run_build(ctx, *options, &noop);
+      pipeline::build(ctx, *options, &noop);
       return 0;
     };
   });

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli.h"
-#include "osbuild/kit/kit.h"
+#include "osbuild/pipeline/pipeline.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::cli {
@@ -17,7 +17,7 @@ void setup_build_kit(CLI::App& build, CliState& state) {
   sub->callback([&state, name] {
     state.action = [&state, name] {
       Context ctx = open_context(state.options);
-      kit::BuiltKit built = kit::build_kit(ctx, *name);
+      kit::BuiltKit built = pipeline::build_kit(ctx, *name);
       if (ctx.json()) {
         Json packages = Json::array();
         for (const auto& p : built.packages) {

@@ -2,8 +2,7 @@
 #include <memory>
 
 #include "cli.h"
-#include "osbuild/fetch/fetch.h"
-#include "osbuild/kit/kit.h"
+#include "osbuild/pipeline/pipeline.h"
 
 namespace osbuild::cli {
 
@@ -30,11 +29,7 @@ void setup_fetch(CLI::App& sub, CliState& state) {
   sub.callback([&state, options] {
     state.action = [&state, options] {
       Context ctx = open_context(state.options);
-      kit::fetch_kits(ctx);  // the locked kits first: --variant may name their packages
-      config::add_kit_packages(
-          ctx.project, ctx.build_dir(), ctx.settings.arch(),
-          ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn);
-      fetch::run_fetch(ctx, *options);
+      pipeline::fetch(ctx, *options);
       return 0;
     };
   });

@@ -1,8 +1,7 @@
 #include <cstdio>
 
 #include "cli.h"
-#include "osbuild/config/kits.h"
-#include "osbuild/graph/plan.h"
+#include "osbuild/pipeline/pipeline.h"
 
 namespace osbuild::cli {
 
@@ -20,12 +19,7 @@ void setup_plan(CLI::App& sub, CliState& state) {
                                                           : ctx.project.variants.begin()->first) +
                                                      "`");
       }
-      config::add_kit_packages(
-          ctx.project, ctx.build_dir(), ctx.settings.arch(),
-          ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn);
-      auto graph = graph::PackageGraph::build(ctx.project);
-      graph::PlanRequest req{name, ctx.settings.arch(), Json::object()};
-      auto plan = graph::make_plan(ctx.project, graph, req);
+      auto plan = pipeline::plan(ctx, name);
       std::string text = ctx.json() ? graph::plan_to_json(plan).dump(2) + "\n"
                                     : graph::format_plan(plan);
       std::fputs(text.c_str(), stdout);

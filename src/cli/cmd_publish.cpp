@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli.h"
+#include "osbuild/pipeline/pipeline.h"
 #include "osbuild/kit/kit.h"
 #include "osbuild/oci/registry.h"
 #include "osbuild/store/store.h"
@@ -52,7 +53,7 @@ int publish_kit(Context& ctx, const PublishOptions& opts) {
   // The registry is asked first, so that one that is down fails before any build.
   oci::RegistryClient client({location.host, location.insecure});
   kit::ping(client, location, kit_def.name);
-  kit::BuiltKit built = kit::build_kit(ctx, kit_def.name);
+  kit::BuiltKit built = pipeline::build_kit(ctx, kit_def.name);
 
   std::vector<std::string> other_repositories;
   for (const auto& [name, other] : ctx.project.kits) {

@@ -14,11 +14,11 @@ namespace osbuild::config::detail {
 
 namespace {
 
-using toolchain::ConstraintList;
-using toolchain::DeclaredAt;
-using toolchain::ToolchainConfig;
-using toolchain::ToolchainDecl;
-using toolchain::ToolchainKind;
+using config::ConstraintList;
+using config::DeclaredAt;
+using config::ToolchainConfig;
+using config::ToolchainDecl;
+using config::ToolchainKind;
 
 DeclaredAt declared(const SourceLocation& at) {
   return {at.file, at.line, at.column};
@@ -49,7 +49,7 @@ void read_setting(const toml::table& table, const FileRef& file, ToolchainConfig
   TableReader t(
       table, file, "[[constraint-setting]]",
       {{"name", "\"board\""}, {"values", "[\"rpi4\", \"generic\"]"}, {"default", "\"generic\""}});
-  toolchain::ConstraintSetting setting;
+  ConstraintSetting setting;
   setting.where = declared(t.where());
   setting.name = t.require_string("name");
   check_identifier(setting.name, IdentifierKind::variant, "constraint setting name",
@@ -88,7 +88,7 @@ ToolchainKind read_kind(const TableReader& t) {
   if (!t.has("kind")) {
     t.fail_missing("kind");
   }
-  return read_enum(t, "kind", kinds, toolchain::toolchain_kind_name, ToolchainKind::gcc);
+  return read_enum(t, "kind", kinds, toolchain_kind_name, ToolchainKind::gcc);
 }
 
 // Appends to `toolchains`, which the caller has reserved: the pending lists point into it.
@@ -159,9 +159,9 @@ void check_parents(const ToolchainConfig& merged, const ToolchainConfig& project
 // Flattens every pending list against the merged declarations; lists inside constraint sets
 // come first so that their own problems are reported where they are written.
 void flatten_all(ToolchainConfig& project, std::vector<PendingList>& pending) {
-  ToolchainConfig all = toolchain::merged(project, host_arch());
+  ToolchainConfig all = merged(project, host_arch());
   for (auto& p : pending) {
-    if (auto problem = toolchain::flatten(all, *p.list)) {
+    if (auto problem = flatten(all, *p.list)) {
       SourceLocation at = problem->index < p.where.size() ? p.where[problem->index] : p.table;
       fail_at(at, problem->what, problem->hint);
     }
@@ -207,7 +207,7 @@ void read_platforms_and_sets(const TableReader& root, const FileRef& file, Toolc
 
 ToolchainConfig parse_toolchains(const TableReader& root, const FileRef& file) {
   ToolchainConfig config;
-  ToolchainConfig builtins = toolchain::builtins(host_arch());
+  ToolchainConfig builtins = config::builtins(host_arch());
   for (const toml::table* table : root.get_table_array("constraint-setting")) {
     read_setting(*table, file, config, builtins);
   }
@@ -225,7 +225,7 @@ ToolchainConfig parse_toolchains(const TableReader& root, const FileRef& file) {
               "give each [[toolchain]] its own name; `osbuild toolchains` lists the built-ins");
     }
   }
-  check_parents(toolchain::merged(config, host_arch()), config);
+  check_parents(merged(config, host_arch()), config);
   flatten_all(config, pending);
   return config;
 }

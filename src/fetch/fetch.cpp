@@ -6,7 +6,7 @@
 
 #include "downloader.h"
 #include "git.h"
-#include "index.h"
+#include "osbuild/store/sources.h"
 #include "osbuild/fetch/url.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
@@ -14,6 +14,12 @@
 #include "osbuild/util/text.h"
 
 namespace osbuild::fetch {
+
+using store::external_file_key;
+using store::git_source_key;
+using store::indexed_and_sound;
+using store::StatCache;
+using store::store_and_index;
 
 namespace {
 
@@ -130,7 +136,7 @@ long parallel_downloads(const Context& ctx) {
 // The stage's state while it runs.
 class FetchRun {
  public:
-  FetchRun(Context& ctx, const FetchOptions& options)
+  FetchRun(const Context& ctx, const FetchOptions& options)
       : m_ctx(ctx),
         m_options(options),
         // Sources can always be fetched again and the store re-hashes what it serves, so a fetch
@@ -320,7 +326,7 @@ class FetchRun {
     throw Error(what, hint, mismatch ? ExitCode::verification : ExitCode::failure);
   }
 
-  Context& m_ctx;
+  const Context& m_ctx;
   const FetchOptions& m_options;
   store::Store m_store;
   StatCache m_stats;
@@ -331,7 +337,7 @@ class FetchRun {
   bool m_hint_disk = false;
 };
 
-FetchSummary run_fetch(Context& ctx, const FetchOptions& options) {
+FetchSummary run_fetch(const Context& ctx, const FetchOptions& options) {
   FetchRun run(ctx, options);
   return run.run();
 }

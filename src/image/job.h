@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 struct ImageJob {
   const config::Variant& variant;
-  const BuildRecord& record;
+  const VariantRecord& record;
   std::vector<const PackageRecord*> closure;
   ImagePlan plan;
   Arch arch;

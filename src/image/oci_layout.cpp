@@ -17,7 +17,7 @@
 #include <memory>
 #include <set>
 
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 #include "osbuild/image/tree.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
@@ -129,7 +129,7 @@ std::pair<std::string, std::uint64_t> write_os_release_layer(const fs::path& dir
     ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
   fs::path tar = temp.path() / "os-release.tar";
-  build::write_tree_tar(root, tar, image.epoch);
+  archives::write_tree_tar(root, tar, image.epoch);
   std::string hex = hash_file(tar, HashAlgorithm::sha256).value_or_throw();
   std::uint64_t size = fs::file_size(tar);
   put_file_blob(dir, hex, tar, size);

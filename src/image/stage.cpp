@@ -49,7 +49,7 @@ std::string project_version(const config::Project& project) {
   return project.release ? project.release->version.str() : project.file.release_version.str();
 }
 
-void check_record(const BuildRecord& record, const std::string& version, const std::string& name) {
+void check_record(const VariantRecord& record, const std::string& version, const std::string& name) {
   if (record.release_version != version || record.os_name != name) {
     throw Error(
         fmt::format("{}: the build is of {} {} but the project is {} {}", record.path.string(),
@@ -127,12 +127,9 @@ std::optional<std::map<std::string, fs::path>> cached_files(store::Store& store,
 
 // The version folder holds exactly these files with these digests.
 bool outputs_current(const fs::path& dir, const std::string& key) {
-  auto text = read_file(dir / "image.json");
-  if (!text.ok()) return false;
-  Json doc = Json::parse(text.value(), nullptr, false);
-  if (!doc.is_object() || doc.value("key", "") != key) return false;
-  const Json digests = doc.value("sha256", Json::object());
-  for (const auto& [name, digest] : digests.items()) {
+  auto record = workspace::find_image_record(dir);
+  if (!record || record->key != key) return false;
+  for (const auto& [name, digest] : record->sha256) {
     std::error_code ec;
     if (!fs::is_regular_file(dir / name, ec)) return false;
   }
@@ -195,13 +192,13 @@ void write_oci(const ImageJob& job, const fs::path& build_dir) {
 
 }  // namespace
 
-ImageSummary run_image(Context& ctx, const ImageOptions& options) {
+ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   const auto& variant = ctx.project.variant(options.variant);
   Arch arch = ctx.settings.arch();
   check_arch(variant, arch);
   ImagePlan plan = plan_or_throw(variant);
   FileLock lock = lock_workspace(ctx.build_dir());
-  BuildRecord record = read_build_record(ctx.build_dir(), variant.name, arch);
+  VariantRecord record = workspace::read_variant_record(ctx.build_dir(), arch, variant.name);
   std::string version = project_version(ctx.project);
   check_record(record, version, ctx.project.file.name);
   store::Store store(ctx.cache_dir());
@@ -226,7 +223,7 @@ ImageSummary run_image(Context& ctx, const ImageOptions& options) {
   Json inputs = image_inputs(job, tools.identity(tools_needed(variant.image)));
   std::string key = graph::action_key("image", inputs);
   ImageSummary summary{ImageOutcome::made,
-                       ctx.build_dir() / "images" / (a + "-" + variant.name) / version, key};
+                       workspace::image_dir(ctx.build_dir(), arch, variant.name, version), key};
   fs::path state = ctx.build_dir() / ".osbuild" / "state" / a / ("image-" + variant.name + ".json");
   if (options.force == Force::no) {
     if (auto files = cached_files(store, key)) {

@@ -1,14 +1,14 @@
-// osbuild build kit K: the kit's packages built and gathered into build/kits/<kit>/<arch>/.
+// osbuild build kit K: the kit's built packages gathered into build/kits/<kit>/<arch>/.
 #include <fmt/format.h>
 
 #include <set>
 
-#include "osbuild/build/build.h"
 #include "osbuild/kit/kit.h"
 #include "osbuild/store/store.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
+#include "osbuild/workspace/records.h"
 
 namespace osbuild::kit {
 
@@ -30,19 +30,6 @@ std::string location_of(const std::map<std::string, config::SourceLocation>& whe
                         const std::string& key, const fs::path& fallback) {
   auto it = where.find(key);
   return it != where.end() ? it->second.str() : fallback.string();
-}
-
-std::string artifact_of(const Context& ctx, Arch arch, const std::string& package) {
-  auto path =
-      ctx.build_dir() / ".osbuild" / "state" / std::string(arch_name(arch)) / (package + ".json");
-  auto text = read_file(path);
-  Json doc = text.ok() ? Json::parse(text.value(), nullptr, false) : Json();
-  std::string digest = doc.is_object() ? doc.value("artifact", std::string()) : std::string();
-  if (!is_lower_hex(digest, 64)) {
-    throw Error(fmt::format("{}: no artifact recorded for package {}", path.string(), package),
-                fmt::format("run `osbuild build package {} --arch {}`", package, arch_name(arch)));
-  }
-  return digest;
 }
 
 // The kits this kit's packages need at run time: another kit of this project at the same
@@ -104,20 +91,10 @@ std::vector<std::string> kit_packages(const config::Project& project, const conf
   return {seen.begin(), seen.end()};
 }
 
-BuiltKit build_kit(Context& ctx, const std::string& name) {
+BuiltKit assemble_kit(const Context& ctx, const std::string& name,
+                      const std::vector<std::string>& packages) {
   const config::Kit& kit = ctx.project.kit(name);
   const Arch arch = ctx.settings.arch();
-  config::add_kit_packages(
-      ctx.project, ctx.build_dir(), arch,
-      ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn);
-  std::vector<std::string> packages = kit_packages(ctx.project, kit);
-  for (const auto& package : packages) {
-    build::BuildOptions b;
-    b.target = build::BuildTarget::package;
-    b.name = package;
-    build::run_build(ctx, b);
-  }
-
   BuiltKit out{
       kit.name, arch, ctx.build_dir() / "kits" / kit.name / std::string(arch_name(arch)), {}, {}};
   FileLock lock = lock_workspace(ctx.build_dir());
@@ -130,7 +107,7 @@ BuiltKit build_kit(Context& ctx, const std::string& name) {
   Json index = Json::array();
   for (const auto& package : packages) {
     const auto& pkg = ctx.project.package(package);
-    std::string artifact = artifact_of(ctx, arch, package);
+    std::string artifact = workspace::built_artifact(ctx.build_dir(), arch, package);
     auto blob = store.get_blob(artifact);
     if (!blob) {
       throw Error(

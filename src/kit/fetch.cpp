@@ -8,6 +8,7 @@
 #include "osbuild/store/store.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/text.h"
+#include "osbuild/workspace/records.h"
 
 namespace osbuild::kit {
 
@@ -20,10 +21,11 @@ std::string hex_of(const std::string& digest) {
 }
 
 // A fetched record that still matches the lock, every layer present: nothing to do.
-bool up_to_date(const fs::path& record, const config::LockedKit& locked, store::Store& store) {
-  auto text = read_file(record);
-  if (!text.ok()) return false;
-  Json doc = Json::parse(text.value(), nullptr, false);
+bool up_to_date(const Context& ctx, Arch arch, const config::LockedKit& locked,
+                store::Store& store) {
+  auto found = workspace::read_fetched_kit(ctx.build_dir(), arch, locked.name);
+  if (!found) return false;
+  const Json& doc = *found;
   if (!doc.is_object() || doc.value("index", "") != locked.digest || !doc.contains("packages") ||
       !doc["packages"].is_array()) {
     return false;
@@ -65,8 +67,7 @@ struct KitFetch {
   std::uint64_t bytes = 0;
 };
 
-KitFetch fetch_one(Context& ctx, const config::LockedKit& locked, Arch arch, store::Store& store,
-                   const fs::path& record) {
+KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arch, store::Store& store) {
   KitLocation where =
       locate(ctx, locked.name, locked.vendor, fmt::format("osbuild.lock ({})", locked.where.str()));
   oci::RegistryClient client({where.host, where.insecure});
@@ -134,16 +135,15 @@ KitFetch fetch_one(Context& ctx, const config::LockedKit& locked, Arch arch, sto
               {"config", config_digest},
               {"packages", packages},
               {"kits", config.value("kits", Json::array())}};
-  fs::create_directories(record.parent_path());
-  write_file_atomic(record, doc.dump(2) + "\n");
+  workspace::write_fetched_kit(ctx.build_dir(), arch, locked.name, doc);
   return out;
 }
 
 }  // namespace
 
-FetchSummary fetch_kits(Context& ctx) {
+FetchSummary fetch_kits(const Context& ctx) {
   const Arch arch = ctx.settings.arch();
-  auto check = ctx.settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn;
+  auto check = ctx.lock_check();
   auto lock = config::load_lock(ctx.project, check);
   FetchSummary summary;
   if (!lock) {
@@ -156,13 +156,13 @@ FetchSummary fetch_kits(Context& ctx) {
   }
   FileLock workspace = lock_workspace(ctx.build_dir());
   store::Store store(ctx.cache_dir());
-  fs::path dir = config::fetched_kit_path(ctx.build_dir(), arch, "x").parent_path();
+  fs::path dir = workspace::fetched_kits_dir(ctx.build_dir(), arch);
   std::set<std::string> records;
   for (const auto& locked : lock->kits) {
-    fs::path record = config::fetched_kit_path(ctx.build_dir(), arch, locked.name);
+    fs::path record = workspace::fetched_kit_path(ctx.build_dir(), arch, locked.name);
     records.insert(record.filename().string());
     ++summary.kits;
-    if (up_to_date(record, locked, store)) {
+    if (up_to_date(ctx, arch, locked, store)) {
       if (!ctx.json() && ctx.options.verbosity != Verbosity::quiet) {
         std::printf("kit %s %s for %s: up to date\n", locked.name.c_str(), locked.version.c_str(),
                     std::string(arch_name(arch)).c_str());
@@ -175,7 +175,7 @@ FetchSummary fetch_kits(Context& ctx) {
                               locked.name, locked.version, arch_name(arch)),
                   "run `osbuild fetch` without --offline");
     }
-    KitFetch f = fetch_one(ctx, locked, arch, store, record);
+    KitFetch f = fetch_one(ctx, locked, arch, store);
     summary.layers += f.layers;
     summary.downloaded += f.downloaded;
     summary.bytes += f.bytes;

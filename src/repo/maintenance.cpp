@@ -41,7 +41,7 @@ void remember(const detail::Setup& setup, const TrustedVersions& seen) {
 
 }  // namespace
 
-ValidateSummary validate_repo(Context& ctx, const RepoTarget& target, CheckTargets check) {
+ValidateSummary validate_repo(const Context& ctx, const RepoTarget& target, CheckTargets check) {
   detail::Setup setup = detail::open_setup(ctx, target, detail::NeedKeys::no);
   LoadedRepo repo = load_or_fail(setup, Expiry::enforce);
   ValidateSummary summary;
@@ -56,7 +56,7 @@ ValidateSummary validate_repo(Context& ctx, const RepoTarget& target, CheckTarge
   return summary;
 }
 
-ExpirationReport check_expirations(Context& ctx, const RepoTarget& target,
+ExpirationReport check_expirations(const Context& ctx, const RepoTarget& target,
                                    std::chrono::seconds window) {
   detail::Setup setup = detail::open_setup(ctx, target, detail::NeedKeys::no);
   LoadedRepo repo = load_or_fail(setup, Expiry::ignore);
@@ -72,7 +72,7 @@ ExpirationReport check_expirations(Context& ctx, const RepoTarget& target,
   return report;
 }
 
-PublishSummary refresh_repo(Context& ctx, const RepoTarget& target, Unsafe unsafe) {
+PublishSummary refresh_repo(const Context& ctx, const RepoTarget& target, Unsafe unsafe) {
   detail::Setup setup = detail::open_setup(ctx, target, detail::NeedKeys::yes);
   FileLock lock = detail::lock_output(setup);
   LoadedRepo repo = load_or_fail(setup, unsafe == Unsafe::yes ? Expiry::ignore : Expiry::enforce);

@@ -5,6 +5,7 @@
 #include "osbuild/config/load.h"
 #include "osbuild/repo/manifest.h"
 #include "osbuild/util/text.h"
+#include "osbuild/workspace/records.h"
 #include "repo/stage.h"
 #include "repo/writer.h"
 
@@ -18,7 +19,7 @@ struct ImageInputs {
   std::vector<std::pair<std::string, fs::path>> files;  // target name → file
 };
 
-std::string release_version(const Context& ctx, const RepoOptions& options) {
+std::string release_version(const const Context& ctx, const RepoOptions& options) {
   if (!options.version.empty()) {
     auto v = parse_version(options.version);
     if (!v) {
@@ -31,59 +32,34 @@ std::string release_version(const Context& ctx, const RepoOptions& options) {
                              : ctx.project.file.release_version.str();
 }
 
-std::string image_file(const Json& files, const char* key, const fs::path& image_json,
-                       bool required) {
-  if (!files.contains(key) || files[key].is_null()) {
-    if (required) {
-      throw Error(image_json.string() + ": files." + key + " is missing",
-                  "rebuild the image with `osbuild image`");
-    }
-    return {};
-  }
-  if (!files[key].is_string() || files[key].get<std::string>().find('/') != std::string::npos) {
-    throw Error(image_json.string() + ": files." + key + " must be a file name beside image.json",
-                "rebuild the image with `osbuild image`");
-  }
-  return files[key].get<std::string>();
-}
-
-ImageInputs read_image(const Context& ctx, const std::string& variant, const std::string& arch,
+ImageInputs read_image(const const Context& ctx, const std::string& variant, const std::string& arch,
                        const std::string& version) {
   ImageInputs in;
-  in.dir = ctx.build_dir() / "images" / (arch + "-" + variant) / version;
-  fs::path image_json = in.dir / "image.json";
+  in.dir = workspace::image_dir(ctx.build_dir(), parse_arch(arch).value_or_throw(), variant, version);
   std::string rebuild = "run osbuild image " + variant + " --arch " + arch + " first";
-  if (!fs::exists(image_json)) {
+  if (!fs::exists(in.dir / "image.json")) {
     throw Error(
         "no image of variant " + variant + " for " + arch + " version " + version + ": " + rebuild,
         "`osbuild repo` publishes what `osbuild image` wrote to " +
             fs::relative(in.dir, ctx.root()).string() + "/");
   }
-  Json doc = Json::parse(read_file_or_throw(image_json), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("files") ||
-      !doc["files"].is_object()) {
-    throw Error(image_json.string() + ": not an image description (no 'files' object)", rebuild);
+  workspace::ImageRecord record = workspace::read_image_record(in.dir, rebuild);
+  for (const char* role : {"boot", "root", "verity", "disk"}) {
+    if (record.files.count(role) == 0) {
+      throw Error(record.path.string() + ": files." + role + " is missing",
+                  "rebuild the image with `osbuild image`");
+    }
   }
-  const Json& files = doc["files"];
-  in.update = {image_file(files, "boot", image_json, true),
-               image_file(files, "root", image_json, true),
-               image_file(files, "verity", image_json, true)};
-  for (const char* key : {"boot", "root", "verity", "disk", "data"}) {
-    std::string name = image_file(files, key, image_json, std::string_view(key) != "data");
-    if (name.empty()) {
-      continue;
-    }
-    if (!fs::is_regular_file(in.dir / name)) {
-      throw Error(image_json.string() + " names " + name + ", which is not in " + in.dir.string(),
-                  rebuild);
-    }
-    in.files.emplace_back(name, in.dir / name);
+  in.update = {record.files.at("boot"), record.files.at("root"), record.files.at("verity")};
+  for (const char* role : {"boot", "root", "verity", "disk", "data"}) {
+    if (record.files.count(role) == 0) continue;
+    in.files.emplace_back(record.files.at(role), record.file(role));
   }
   return in;
 }
 
 // Release.toml's migrations, each of which must exist in the project's migrations/ folder.
-std::vector<std::pair<std::string, fs::path>> migration_files(const Context& ctx) {
+std::vector<std::pair<std::string, fs::path>> migration_files(const const Context& ctx) {
   std::vector<std::pair<std::string, fs::path>> files;
   if (!ctx.project.release) {
     return files;
@@ -121,7 +97,7 @@ void warn_expired(const detail::Setup& setup, const LoadedRepo& repo) {
 
 }  // namespace
 
-PublishSummary run_repo(Context& ctx, const RepoOptions& options) {
+PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
   std::string variant =
       options.target.variant.empty() ? ctx.settings.str("variant") : options.target.variant;
   if (variant.empty()) {

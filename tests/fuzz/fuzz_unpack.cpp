@@ -16,7 +16,7 @@
 #include <string>
 
 #include "fuzz_common.h"
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 
 using namespace osbuild;
 namespace fs = std::filesystem;
@@ -37,7 +37,7 @@ void make_removable(const fs::path& dir) {
   }
 }
 
-void check_tree(const fs::path& work, const fs::path& dest, build::Links links) {
+void check_tree(const fs::path& work, const fs::path& dest, archives::Links links) {
   for (const auto& entry : fs::directory_iterator(work)) {
     auto name = entry.path().filename();
     fuzz::check(name == "archive" || name == "dest", "an entry escaped beside the work dir",
@@ -59,7 +59,7 @@ void check_tree(const fs::path& work, const fs::path& dest, build::Links links) 
       ++links_inside[st.st_ino];
       links_total[st.st_ino] = st.st_nlink;
     }
-    if (S_ISLNK(st.st_mode) && links == build::Links::confine) {
+    if (S_ISLNK(st.st_mode) && links == archives::Links::confine) {
       std::error_code loop;
       fs::path target = fs::weakly_canonical(it->path(), loop);
       if (!loop) {
@@ -78,8 +78,8 @@ void check_tree(const fs::path& work, const fs::path& dest, build::Links links) 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  auto strip = (data[0] & 1) != 0 ? build::StripTop::yes : build::StripTop::no;
-  auto links = (data[0] & 2) != 0 ? build::Links::keep : build::Links::confine;
+  auto strip = (data[0] & 1) != 0 ? archives::StripTop::yes : archives::StripTop::no;
+  auto links = (data[0] & 2) != 0 ? archives::Links::keep : archives::Links::confine;
   std::string tmpl = (fs::temp_directory_path() / "osbuild-fuzz-unpack-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) fuzz::fail("mkdtemp failed", tmpl);
   fs::path work = tmpl;
@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ofstream(archive, std::ios::binary)
       .write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
   fuzz::errors_only(
-      [&] { build::unpack_archive(archive, work / "dest", strip, links, "fuzz.tar"); });
+      [&] { archives::unpack_archive(archive, work / "dest", strip, links, "fuzz.tar"); });
   make_removable(work);  // folders unpacked without permissions are still walked
   check_tree(work, work / "dest", links);
   std::error_code ec;

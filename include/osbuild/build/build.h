@@ -7,18 +7,20 @@
 #include <vector>
 
 #include "osbuild/build/scheduler.h"
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 #include "osbuild/util/arch.h"
 
 namespace osbuild::build {
 
-enum class BuildTarget { package, variant };
+// package: `name` and its build-time closure; packages: those of `packages` and theirs (a kit).
+enum class BuildTarget { package, packages, variant };
 enum class Force { no, yes };
 enum class Explain { no, yes };
 
 struct BuildOptions {
   BuildTarget target = BuildTarget::variant;
-  std::string name;
+  std::string name;                  // the variant or the package
+  std::vector<std::string> packages;  // BuildTarget::packages
   Force force = Force::no;
   std::vector<std::string> force_packages;  // --force-package: rebuild these even when cached
   Explain explain = Explain::no;
@@ -35,18 +37,13 @@ struct BuildSummary {
   std::size_t skipped = 0;
 };
 
-// Where a successful `build variant` records the variant's packages (name, version, license,
-// artifact and manifest digests, depends, requires, sources) for the image stage:
-// build/.osbuild/variants/<arch>/<variant>.json.
-std::filesystem::path variant_record_path(const std::filesystem::path& build_dir, Arch arch,
-                                          const std::string& variant);
-
 struct NoopCheck;
 
-// Runs the stage; throws an Error naming the packages that failed. With `noop` (from check_noop,
+// Runs the stage over the project as the pipeline prepared it (kit packages loaded); throws an
+// Error naming the packages that failed. With `noop` (from check_noop,
 // made before the project was loaded), the stamp is removed when the build starts and written
 // when it succeeds.
-BuildSummary run_build(Context& ctx, const BuildOptions& options,
+BuildSummary run_build(const Context& ctx, const BuildOptions& options,
                        const NoopCheck* noop = nullptr);
 
 }  // namespace osbuild::build

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "osbuild/build/build.h"
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 
 namespace osbuild::build {
 

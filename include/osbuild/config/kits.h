@@ -1,8 +1,7 @@
 #pragma once
 // What a project knows of the kits it consumes (docs/kits.md): osbuild.lock (the exact versions
 // `osbuild update` chose), osbuild.override.toml (registries and names redirected for local
-// testing), and the packages of the kits `osbuild fetch` brought in, added to the project so that
-// the graph, the plan and the build treat them like local ones.
+// testing). kit/kit.h adds the packages of the kits `osbuild fetch` brought in to the project.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -79,17 +78,5 @@ inline constexpr std::string_view k_override_file = "osbuild.override.toml";
 
 Overrides parse_overrides(std::string_view text, const fs::path& path);
 std::optional<Overrides> read_overrides(const fs::path& root);
-
-// ---- fetched kits --------------------------------------------------------------------------
-// build/external-kits/<arch>/<kit>.json: what `osbuild fetch` recorded of one locked kit (its
-// index and manifest digests and its config: every package with version, digest and requires).
-fs::path fetched_kit_path(const fs::path& build_dir, Arch arch, const std::string& kit);
-
-// Adds the packages of every locked kit fetched for `arch` to the project, as packages with a
-// KitOrigin. A local package of the same name is an error unless the [[kit]] lists it in
-// override-packages; then every name in depends, requires and a variant's included-packages must
-// be a package of the project or of a kit. Returns the lock used (nullopt without one).
-std::optional<Lock> add_kit_packages(Project& project, const fs::path& build_dir, Arch arch,
-                                     LockCheck check);
 
 }  // namespace osbuild::config

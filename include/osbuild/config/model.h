@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "osbuild/toolchain/model.h"
+#include "osbuild/config/toolchains.h"
 #include "osbuild/util/arch.h"
 #include "osbuild/util/semver.h"
 #include "osbuild/util/units.h"
@@ -64,7 +64,7 @@ struct ProjectFile {
   std::vector<KitRequirement> kits;
   SourcesSettings sources;
   CacheSettings cache;
-  toolchain::ToolchainConfig toolchains;  // platforms, constraints and toolchains it declares
+  config::ToolchainConfig toolchains;  // platforms, constraints and toolchains it declares
 };
 
 // ---- packages/<name>/package.toml ----------------------------------------------------------

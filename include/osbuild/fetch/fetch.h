@@ -8,14 +8,15 @@
 #include <vector>
 
 #include "osbuild/config/model.h"
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
+#include "osbuild/store/sources.h"
 #include "osbuild/store/store.h"
 
 namespace osbuild::fetch {
 
 namespace fs = std::filesystem;
 
-enum class VerifyMode { stat, rehash };  // rehash: `--verify`, hash every present source again
+using store::VerifyMode;  // rehash: `--verify`, hash every present source again
 
 struct FetchOptions {
   std::string variant;  // empty: every package of the project
@@ -30,22 +31,11 @@ struct FetchSummary {
 };
 
 // Runs the stage; throws an Error listing every source that could not be fetched.
-FetchSummary run_fetch(Context& ctx, const FetchOptions& options);
+FetchSummary run_fetch(const Context& ctx, const FetchOptions& options);
 
 // The packages whose sources a variant needs: its included packages with their transitive
 // `depends` and `requires`, sorted by name; every package when `variant` is empty.
 std::vector<const config::Package*> select_packages(const config::Project& project,
                                                     const std::string& variant);
-
-// The store keys under which a source is indexed (an AC entry whose JSON names the CAS blob).
-std::string external_file_key(const std::string& sha512);
-std::string git_source_key(const std::string& url, const std::string& rev);
-
-// The verified local path of a fetched source, or nullopt when `osbuild fetch` has not brought it
-// in (or its store entry was corrupt and has been dropped). Never touches the network.
-std::optional<fs::path> locate(store::Store& store, const config::ExternalFile& file);
-// The deterministic tar of a git source's tree at `rev` (sorted entries, mtime
-// SOURCE_DATE_EPOCH or 0, owner root).
-std::optional<fs::path> locate_git(store::Store& store, const config::GitSource& source);
 
 }  // namespace osbuild::fetch

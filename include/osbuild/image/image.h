@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 
 namespace osbuild::image {
 
@@ -29,6 +29,6 @@ struct ImageSummary {
   std::string key;
 };
 
-ImageSummary run_image(Context& ctx, const ImageOptions& options);
+ImageSummary run_image(const Context& ctx, const ImageOptions& options);
 
 }  // namespace osbuild::image

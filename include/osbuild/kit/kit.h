@@ -10,7 +10,7 @@
 
 #include "osbuild/config/kits.h"
 #include "osbuild/oci/registry.h"
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 #include "osbuild/util/json.h"
 
 namespace osbuild::kit {
@@ -66,9 +66,21 @@ struct BuiltKit {
 Json kits_json(const std::vector<config::KitDependency>& kits);
 std::vector<config::KitDependency> kits_from_json(const Json& kits);
 
-// Builds the kit's packages for the context's arch and writes build/kits/<kit>/<arch>/: the
-// artifact of each package (<name>.tar) and index.json (name, version, digest, size, requires).
-BuiltKit build_kit(Context& ctx, const std::string& name);
+// Gathers the kit's built packages (kit_packages, built for the context's arch) into
+// build/kits/<kit>/<arch>/: the artifact of each package (<name>.tar) and index.json (name,
+// version, digest, size, requires). The pipeline builds them first (pipeline/kit.h).
+BuiltKit assemble_kit(const Context& ctx, const std::string& name,
+                      const std::vector<std::string>& packages);
+
+// ---- the packages of fetched kits ------------------------------------------------------------
+// Adds the packages of every locked kit fetched for `arch` (workspace/records.h) to the project,
+// as packages with a KitOrigin. A local package of the same name is an error unless the [[kit]]
+// lists it in override-packages; then every name in depends, requires and a variant's
+// included-packages must be a package of the project or of a kit. Returns the lock used (nullopt
+// without one). The pipeline calls it once per run (pipeline::prepare).
+std::optional<config::Lock> add_kit_packages(config::Project& project,
+                                             const std::filesystem::path& build_dir, Arch arch,
+                                             config::LockCheck check);
 
 // ---- update --------------------------------------------------------------------------------
 // Every [[kit]] of osbuild.toml resolved to the highest matching tag, and the kits those kits
@@ -87,6 +99,6 @@ struct FetchSummary {
 // verifies each blob, puts the layers (package artifacts) into the store and records the kit in
 // build/external-kits/<arch>/<kit>.json. A kit already fetched with all blobs present touches no
 // network.
-FetchSummary fetch_kits(Context& ctx);
+FetchSummary fetch_kits(const Context& ctx);
 
 }  // namespace osbuild::kit

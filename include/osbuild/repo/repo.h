@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 #include "osbuild/repo/metadata.h"
 
 namespace osbuild::repo {
@@ -44,7 +44,7 @@ struct PublishSummary {
   std::uint64_t timestamp_version = 0;
 };
 
-PublishSummary run_repo(Context& ctx, const RepoOptions& options);
+PublishSummary run_repo(const Context& ctx, const RepoOptions& options);
 
 struct RoleStatus {
   Role role;
@@ -63,7 +63,7 @@ struct ValidateSummary {
 
 // The whole client workflow from the trusted root; downloads and checks every target unless told
 // not to. Throws an Error (ExitCode::verification) naming the first problem.
-ValidateSummary validate_repo(Context& ctx, const RepoTarget& target, CheckTargets check);
+ValidateSummary validate_repo(const Context& ctx, const RepoTarget& target, CheckTargets check);
 
 struct ExpirationReport {
   std::vector<RoleStatus> roles;
@@ -73,13 +73,13 @@ struct ExpirationReport {
 };
 
 // Loads the repository without enforcing expiry and lists each role's expiry.
-ExpirationReport check_expirations(Context& ctx, const RepoTarget& target,
+ExpirationReport check_expirations(const Context& ctx, const RepoTarget& target,
                                    std::chrono::seconds window);
 
 enum class Unsafe { no, yes };
 
 // Re-signs targets, snapshot and timestamp with new versions and expirations from the policy;
 // the targets themselves are untouched. Unsafe::yes loads a repository that has expired.
-PublishSummary refresh_repo(Context& ctx, const RepoTarget& target, Unsafe unsafe);
+PublishSummary refresh_repo(const Context& ctx, const RepoTarget& target, Unsafe unsafe);
 
 }  // namespace osbuild::repo

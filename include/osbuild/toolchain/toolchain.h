@@ -10,11 +10,32 @@
 #include <vector>
 
 #include "osbuild/config/model.h"
-#include "osbuild/toolchain/model.h"
+#include "osbuild/config/toolchains.h"
 #include "osbuild/util/arch.h"
 #include "osbuild/util/json.h"
 
 namespace osbuild::toolchain {
+
+namespace fs = std::filesystem;
+
+// What osbuild.toml declares (config/toolchains.h), named here as the resolver speaks of it.
+using config::DeclaredAt;
+using config::ConstraintSetting;
+using config::ConstraintList;
+using config::Platform;
+using config::ConstraintSet;
+using config::ToolchainKind;
+using config::toolchain_kind_name;
+using config::ToolchainDecl;
+using config::ToolchainConfig;
+using config::builtins;
+using config::merged;
+using config::platform_value;
+using config::platform_values;
+using config::ListProblem;
+using config::flatten;
+using config::target_platform_name;
+using config::strip_glibc_suffix;
 
 // The version of the compiler wrappers' rewrite rules (rewrite.h); part of every zig
 // toolchain's identity, so changing a rule rebuilds what it compiled.

@@ -33,7 +33,7 @@ TEST(FetchSelect, VariantClosureFollowsDependsAndRequires) {
 }
 
 TEST(FetchSelect, KeysAreStoreEntryNames) {
-  auto key = fetch::external_file_key(std::string(128, 'a'));
+  auto key = store::external_file_key(std::string(128, 'a'));
   EXPECT_EQ(key.size(), 64u);
-  EXPECT_NE(key, fetch::git_source_key("https://x/y.git", std::string(40, 'a')));
+  EXPECT_NE(key, store::git_source_key("https://x/y.git", std::string(40, 'a')));
 }

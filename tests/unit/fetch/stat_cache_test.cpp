@@ -1,4 +1,4 @@
-#include "osbuild/fetch/stat_cache.h"
+#include "osbuild/store/stat_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include "osbuild/util/fs.h"
 
 using namespace osbuild;
-using namespace osbuild::fetch;
+using namespace osbuild::store;
 
 namespace {
 void write(const std::filesystem::path& p, const std::string& text) {

@@ -125,7 +125,7 @@ Json record_json() {
 }
 
 TEST(Record, RuntimeClosureFollowsRequires) {
-  auto record = parse_build_record(record_json(), "rec.json");
+  auto record = workspace::parse_variant_record(record_json(), "rec.json");
   std::vector<std::string> names;
   for (const auto* p : runtime_closure(record)) names.push_back(p->name);
   EXPECT_EQ(names, (std::vector<std::string>{"agent", "libc", "zlib"}));  // not the build-only one
@@ -134,7 +134,7 @@ TEST(Record, RuntimeClosureFollowsRequires) {
 TEST(Record, MissingRequirementIsNamed) {
   Json doc = record_json();
   doc["packages"][0]["requires"].push_back("ghost");
-  auto record = parse_build_record(doc, "rec.json");
+  auto record = workspace::parse_variant_record(doc, "rec.json");
   try {
     runtime_closure(record);
     FAIL();
@@ -148,7 +148,7 @@ TEST(Record, MissingRequirementIsNamed) {
 TEST(Record, MissingRecordSaysWhatToRun) {
   TempDir dir("osbuild-record-test");
   try {
-    read_build_record(dir.path(), "dev", Arch::x86_64);
+    workspace::read_variant_record(dir.path(), Arch::x86_64, "dev");
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),

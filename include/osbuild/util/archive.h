@@ -8,7 +8,7 @@
 
 #include "osbuild/util/json.h"
 
-namespace osbuild::build {
+namespace osbuild::archives {
 
 namespace fs = std::filesystem;
 
@@ -33,4 +33,4 @@ void unpack_archive(const fs::path& archive, const fs::path& dest, StripTop stri
 // [{"path", "type": "file"|"dir"|"symlink", "mode", "size", "sha256" | "target"}].
 Json write_tree_tar(const fs::path& tree, const fs::path& tar_path, std::int64_t epoch);
 
-}  // namespace osbuild::build
+}  // namespace osbuild::archives

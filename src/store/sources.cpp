@@ -1,9 +1,9 @@
-#include "index.h"
+#include "osbuild/store/sources.h"
 
 #include "osbuild/util/hash.h"
 #include "osbuild/util/log.h"
 
-namespace osbuild::fetch {
+namespace osbuild::store {
 
 std::string external_file_key(const std::string& sha512) {
   return sha256_hex("osbuild-fetch-v1\nexternal-file:" + sha512);
@@ -13,7 +13,7 @@ std::string git_source_key(const std::string& url, const std::string& rev) {
   return sha256_hex("osbuild-fetch-v1\ngit:" + url + "@" + rev);
 }
 
-std::optional<std::string> indexed_digest(store::Store& store, const std::string& key) {
+std::optional<std::string> indexed_digest(Store& store, const std::string& key) {
   auto entry = store.get_action(key);
   if (!entry || !entry->is_object() || !entry->contains("digest") ||
       !(*entry)["digest"].is_string()) {
@@ -26,7 +26,7 @@ std::optional<std::string> indexed_digest(store::Store& store, const std::string
   return digest;
 }
 
-bool indexed_and_sound(store::Store& store, StatCache& stats, const std::string& key,
+bool indexed_and_sound(Store& store, StatCache& stats, const std::string& key,
                        VerifyMode mode, const std::string& sha512, bool& rehashed) {
   rehashed = false;
   auto digest = indexed_digest(store, key);
@@ -63,7 +63,7 @@ bool indexed_and_sound(store::Store& store, StatCache& stats, const std::string&
   return true;
 }
 
-std::string store_and_index(store::Store& store, StatCache& stats, const fs::path& file,
+std::string store_and_index(Store& store, StatCache& stats, const fs::path& file,
                             const std::string& key, Json description) {
   // The file is a finished download or export that nothing else needs: link it in, no copy.
   std::string digest = store.adopt_file(file);
@@ -75,7 +75,7 @@ std::string store_and_index(store::Store& store, StatCache& stats, const fs::pat
   return digest;
 }
 
-std::optional<fs::path> locate(store::Store& store, const config::ExternalFile& file) {
+std::optional<fs::path> locate(Store& store, const config::ExternalFile& file) {
   auto digest = indexed_digest(store, external_file_key(file.sha512));
   if (!digest) {
     return std::nullopt;
@@ -83,7 +83,7 @@ std::optional<fs::path> locate(store::Store& store, const config::ExternalFile& 
   return store.get_blob(*digest);
 }
 
-std::optional<fs::path> locate_git(store::Store& store, const config::GitSource& source) {
+std::optional<fs::path> locate_git(Store& store, const config::GitSource& source) {
   auto digest = indexed_digest(store, git_source_key(source.url, source.rev));
   if (!digest) {
     return std::nullopt;
@@ -91,4 +91,4 @@ std::optional<fs::path> locate_git(store::Store& store, const config::GitSource&
   return store.get_blob(*digest);
 }
 
-}  // namespace osbuild::fetch
+}  // namespace osbuild::store

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace osbuild::fetch {
+namespace osbuild::store {
 
 struct FileStamp {
   std::uint64_t size = 0;
@@ -41,4 +41,4 @@ class StatCache {
   bool m_dirty = false;
 };
 
-}  // namespace osbuild::fetch
+}  // namespace osbuild::store

@@ -1,4 +1,4 @@
-#include "osbuild/pipeline/context.h"
+#include "osbuild/workspace/context.h"
 
 #include <cstdio>
 

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 
-namespace osbuild::build {
+namespace osbuild::archives {
 namespace {
 
 struct Entry {
@@ -189,4 +189,4 @@ TEST_F(UnpackTest, ArtifactTarIsDeterministic) {
 }
 
 }  // namespace
-}  // namespace osbuild::build
+}  // namespace osbuild::archives

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "osbuild/config/kits.h"
 #include "osbuild/config/model.h"
 #include "osbuild/config/settings.h"
 #include "osbuild/util/fs.h"
@@ -27,11 +28,16 @@ struct Context {
   config::Project project;
   config::Settings settings;
   GlobalOptions options;
+  bool prepared = false;  // pipeline::prepare ran: the fetched kits' packages are in the project
 
   const std::filesystem::path& root() const { return project.root; }
   std::filesystem::path build_dir() const { return project.root / "build"; }
   std::filesystem::path cache_dir() const { return settings.str("cache.dir"); }
   bool json() const { return options.output == OutputMode::json; }
+  // How a missing or stale osbuild.lock is met: refused with --locked, else warned about.
+  config::LockCheck lock_check() const {
+    return settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn;
+  }
 };
 
 // Finds and loads the project, then resolves settings against it.

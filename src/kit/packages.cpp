@@ -4,12 +4,24 @@
 #include <set>
 
 #include "osbuild/config/kits.h"
+#include "osbuild/kit/kit.h"
+#include "osbuild/workspace/records.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/json.h"
 #include "osbuild/util/text.h"
 
-namespace osbuild::config {
+namespace osbuild::kit {
+
+using config::KitOrigin;
+using config::KitRequirement;
+using config::Lock;
+using config::LockCheck;
+using config::LockedKit;
+using config::Package;
+using config::Project;
+using config::ProjectFile;
+using config::SourceLocation;
 
 namespace {
 
@@ -22,7 +34,7 @@ const KitRequirement* requirement_of(const ProjectFile& file, const std::string&
 
 // The fetched record of one locked kit, checked against the lock.
 Json read_fetched(const fs::path& build_dir, Arch arch, const LockedKit& locked) {
-  fs::path path = fetched_kit_path(build_dir, arch, locked.name);
+  fs::path path = workspace::fetched_kit_path(build_dir, arch, locked.name);
   std::string fetch_hint = fmt::format("run `osbuild fetch --arch {}`", arch_name(arch));
   auto text = read_file(path);
   if (!text.ok()) {
@@ -45,7 +57,7 @@ Json read_fetched(const fs::path& build_dir, Arch arch, const LockedKit& locked)
 Package kit_package(const Json& p, const LockedKit& locked, const fs::path& record) {
   Package pkg;
   pkg.name = p.at("name").get<std::string>();
-  auto version = parse_version(p.value("version", ""));
+  auto version = osbuild::parse_version(p.value("version", ""));
   if (!version.ok()) {
     throw Error(fmt::format("{}: package {}: {}", record.string(), pkg.name, version.error()),
                 "republish the kit");
@@ -97,7 +109,7 @@ void check_references(const Project& project, const std::string& kits_text) {
 void add_locked_kit(Project& project, const fs::path& build_dir, Arch arch,
                     const LockedKit& locked) {
   Json doc = read_fetched(build_dir, arch, locked);
-  fs::path record = fetched_kit_path(build_dir, arch, locked.name);
+  fs::path record = workspace::fetched_kit_path(build_dir, arch, locked.name);
   const KitRequirement* req = requirement_of(project.file, locked.name);
   std::set<std::string> overridden;
   if (req != nullptr)
@@ -148,13 +160,9 @@ void add_locked_kit(Project& project, const fs::path& build_dir, Arch arch,
 
 }  // namespace
 
-fs::path fetched_kit_path(const fs::path& build_dir, Arch arch, const std::string& kit) {
-  return build_dir / "external-kits" / std::string(arch_name(arch)) / (kit + ".json");
-}
-
 std::optional<Lock> add_kit_packages(Project& project, const fs::path& build_dir, Arch arch,
                                      LockCheck check) {
-  auto lock = load_lock(project, check);
+  auto lock = config::load_lock(project, check);
   std::vector<std::string> kits;
   if (lock) {
     for (const auto& locked : lock->kits) {
@@ -169,4 +177,4 @@ std::optional<Lock> add_kit_packages(Project& project, const fs::path& build_dir
   return lock;
 }
 
-}  // namespace osbuild::config
+}  // namespace osbuild::kit

@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <set>
 
-#include "osbuild/toolchain/model.h"
+#include "osbuild/config/toolchains.h"
 #include "osbuild/util/text.h"
 
-namespace osbuild::toolchain {
+namespace osbuild::config {
 
 namespace {
 
@@ -124,4 +124,4 @@ std::optional<ListProblem> flatten(const ToolchainConfig& config, ConstraintList
   return std::nullopt;
 }
 
-}  // namespace osbuild::toolchain
+}  // namespace osbuild::config

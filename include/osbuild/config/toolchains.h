@@ -13,7 +13,7 @@
 
 #include "osbuild/util/arch.h"
 
-namespace osbuild::toolchain {
+namespace osbuild::config {
 
 namespace fs = std::filesystem;
 
@@ -121,4 +121,4 @@ std::string target_platform_name(Arch arch);
 // "aarch64-linux-gnu.2.28" → "aarch64-linux-gnu": what anything but zig is handed.
 std::string strip_glibc_suffix(std::string_view triple);
 
-}  // namespace osbuild::toolchain
+}  // namespace osbuild::config

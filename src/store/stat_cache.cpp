@@ -1,4 +1,4 @@
-#include "osbuild/fetch/stat_cache.h"
+#include "osbuild/store/stat_cache.h"
 
 #include <sys/stat.h>
 
@@ -6,7 +6,7 @@
 #include "osbuild/util/json.h"
 #include "osbuild/util/log.h"
 
-namespace osbuild::fetch {
+namespace osbuild::store {
 
 std::optional<FileStamp> FileStamp::of(const std::filesystem::path& path) {
   struct stat st {};
@@ -92,4 +92,4 @@ void StatCache::save() {
   }
 }
 
-}  // namespace osbuild::fetch
+}  // namespace osbuild::store

@@ -10,11 +10,11 @@
 #include <memory>
 #include <vector>
 
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/hash.h"
 
-namespace osbuild::build {
+namespace osbuild::archives {
 
 namespace {
 
@@ -117,4 +117,4 @@ Json write_tree_tar(const fs::path& tree, const fs::path& tar_path, std::int64_t
   return manifest;
 }
 
-}  // namespace osbuild::build
+}  // namespace osbuild::archives

@@ -1,4 +1,4 @@
-#include "osbuild/build/unpack.h"
+#include "osbuild/util/archive.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,7 +11,7 @@
 
 #include "osbuild/util/error.h"
 
-namespace osbuild::build {
+namespace osbuild::archives {
 
 namespace {
 
@@ -221,4 +221,4 @@ void unpack_archive(const fs::path& archive_file, const fs::path& dest, StripTop
   }
 }
 
-}  // namespace osbuild::build
+}  // namespace osbuild::archives

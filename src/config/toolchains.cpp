@@ -1,12 +1,12 @@
 // The built-in settings, platforms and toolchains, and how a platform answers for a setting.
-#include "osbuild/toolchain/model.h"
+#include "osbuild/config/toolchains.h"
 
 #include <algorithm>
 #include <set>
 
 #include "osbuild/util/error.h"
 
-namespace osbuild::toolchain {
+namespace osbuild::config {
 
 namespace {
 
@@ -210,4 +210,4 @@ std::map<std::string, std::string> platform_values(const ToolchainConfig& config
   return values;
 }
 
-}  // namespace osbuild::toolchain
+}  // namespace osbuild::config

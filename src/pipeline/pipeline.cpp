@@ -1,0 +1,42 @@
+// The stages in order, and the one preparation they share.
+#include "osbuild/pipeline/pipeline.h"
+
+namespace osbuild::pipeline {
+
+void prepare(Context& ctx) {
+  if (ctx.prepared) return;
+  kit::add_kit_packages(ctx.project, ctx.build_dir(), ctx.settings.arch(), ctx.lock_check());
+  ctx.prepared = true;
+}
+
+FetchResult fetch(Context& ctx, const fetch::FetchOptions& options) {
+  FetchResult result;
+  result.kits = kit::fetch_kits(ctx);
+  prepare(ctx);
+  result.sources = fetch::run_fetch(ctx, options);
+  return result;
+}
+
+graph::Plan plan(Context& ctx, const std::string& variant) {
+  prepare(ctx);
+  auto graph = graph::PackageGraph::build(ctx.project);
+  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object()};
+  return graph::make_plan(ctx.project, graph, req);
+}
+
+build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
+                          const build::NoopCheck* noop) {
+  prepare(ctx);
+  return build::run_build(ctx, options, noop);
+}
+
+kit::BuiltKit build_kit(Context& ctx, const std::string& name) {
+  prepare(ctx);
+  build::BuildOptions options;
+  options.target = build::BuildTarget::packages;
+  options.packages = kit::kit_packages(ctx.project, ctx.project.kit(name));
+  build::run_build(ctx, options);
+  return kit::assemble_kit(ctx, name, options.packages);
+}
+
+}  // namespace osbuild::pipeline
