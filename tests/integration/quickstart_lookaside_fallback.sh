@@ -4,7 +4,8 @@
 # tarball differs from the pinned one: it falls back to an older version that has the pinned file,
 # downloads each source package once per version tried, fails naming what it tried when no version
 # matches, and is silent when everything is in place. apt runs on a private configuration
-# (APT_CONFIG), so the machine's apt state is never read or written.
+# (APT_CONFIG, and FILL_LOOKASIDE_APT_OPTIONS on top of it), so the machine's apt state is never
+# read or written.
 . "$(dirname "$0")/lib.bash"
 for tool in apt-get apt-cache dpkg-source dpkg-scansources python3; do
   command -v "$tool" >/dev/null || skip "$tool is missing"
@@ -164,9 +165,15 @@ expect_eq "$out" "" "output of a run with everything in place"
 expect_eq "$(wc -l <"$TEST_TMP/requests.log")" "$requests" "requests made by a run with everything in place"
 
 # ---- no version has the pinned file ------------------------------------------------------------------
+# This run's apt options name lists of its own, still empty: the script refreshes them first.
 package lua fakelua-2.0.tar.gz "$docs_sha" fakelua fakelua_2.0.orig.tar.gz "$TEST_TMP/bad"
+mkdir -p "$apt/lists-bad/partial"
+export FILL_LOOKASIDE_APT_OPTIONS="-o Dir::State::lists=$apt/lists-bad  -o Acquire::Retries=0"
 fill "$TEST_TMP/bad" "$TEST_TMP/lookaside-bad"
+unset FILL_LOOKASIDE_APT_OPTIONS
 expect_status 1
+expect_contains "fill-lookaside: apt-get update"
+compgen -G "$apt/lists-bad/*Sources" >/dev/null || fail "apt-get update did not fill the lists named by FILL_LOOKASIDE_APT_OPTIONS"
 expect_contains "$TEST_TMP/bad/proj/packages/lua/package.toml"
 expect_contains "fakelua_2.0.orig.tar.gz"
 expect_contains "2.0-2: fakelua_2.0.orig.tar.gz has sha512 $lua_repacked_sha"
