@@ -286,5 +286,29 @@ TEST_F(DownloaderTest, ManyJobsRunThroughOneClient) {
   EXPECT_EQ(m_http.most_parallel, 3u);
 }
 
+TEST_F(DownloaderTest, APartialFileThatCannotBeOpenedEndsTheJobWithoutARequest) {
+  m_http.serve(k_upstream, k_data);
+  auto jobs = one({{k_lookaside, Place::lookaside}, {k_upstream, Place::upstream}});
+  jobs[0].partial = m_dir.path() / "no-such-folder" / "hello.tar.partial";
+  run(jobs);
+  EXPECT_FALSE(jobs[0].done);
+  EXPECT_TRUE(m_http.sent.empty()) << "nothing is asked when there is nowhere to write it";
+  ASSERT_EQ(jobs[0].failures.size(), 1u);
+  EXPECT_EQ(jobs[0].failures[0],
+            "cannot open " + jobs[0].partial.string() + ": No such file or directory");
+}
+
+TEST_F(DownloaderTest, RetryAfterFromTheServerSetsTheWait) {
+  m_http.queue(k_upstream,
+               Canned{429, "slow down", {{"retry-after", "2"}}, net::code::ok, "", std::nullopt,
+                      true});
+  m_http.serve(k_upstream, k_data);
+  auto jobs = one({{k_upstream, Place::upstream}});
+  run(jobs);
+  ASSERT_TRUE(jobs[0].done);
+  ASSERT_EQ(m_http.waits.size(), 1u);
+  EXPECT_EQ(m_http.waits[0], std::chrono::milliseconds(2000));
+}
+
 }  // namespace
 }  // namespace osbuild::fetch
