@@ -7,13 +7,17 @@
 #include "downloader.h"
 #include "git.h"
 #include "index.h"
-#include "osbuild/fetch/url.h"
+#include "osbuild/fetch/lookaside.h"
+#include "osbuild/net/url.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/log.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::fetch {
+
+using net::file_url_path;
+using net::redact_url;
 
 namespace {
 
@@ -253,7 +257,7 @@ class FetchRun {
                           {"url", redact_url(job.from_url)}};
       store_and_index(m_store, m_stats, job.partial, external_file_key(job.sha512), description);
     };
-    Downloader(TransferPolicy::from_environment(config::current_environment()),
+    Downloader(net::TransferPolicy::from_environment(config::current_environment()),
                parallel_downloads(m_ctx), m_reporter)
         .run(jobs, store);
     for (auto& job : jobs) {
