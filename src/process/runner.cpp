@@ -101,6 +101,14 @@ bool redirect(int target, Sink sink, const fs::path& file, int pipe_write) {
 
 [[noreturn]] void exec_child(const Command& c, const Prepared& p, const Pipe& out,
                              const Pipe& err, pid_t parent) {
+  // The handlers came with fork; an interrupt that reached the child through them, or arrived
+  // before fork, ends it here, before it can start the command.
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
+  if (interrupt_pending()) {
+    ::raise(SIGTERM);
+  }
   ::setpgid(0, 0);
   // Killed with osbuild, even by `kill -9` that leaves no handler to run; a sandbox's own pid
   // namespace then takes every process of the build with it.
@@ -120,9 +128,6 @@ bool redirect(int target, Sink sink, const fs::path& file, int pipe_write) {
     dprintf(2, "osbuild: cannot enter %s: %s\n", c.cwd.c_str(), std::strerror(errno));
     ::_exit(127);
   }
-  ::signal(SIGINT, SIG_DFL);
-  ::signal(SIGTERM, SIG_DFL);
-  ::signal(SIGPIPE, SIG_DFL);
   ::execve(p.program.c_str(), p.argv.data(), p.env);
   dprintf(2, "%s: No such file or directory (osbuild could not run it: %s)\n",
           c.argv.front().c_str(), std::strerror(errno));

@@ -36,7 +36,7 @@ class PackageBuildTest : public ::testing::Test {
                         arch,    2,      1234,    build_dir(), sandbox_kind};
   }
 
-  PackageResult build(const std::string& key = "key-1",
+  PackageResult build(const std::string& key = std::string(64, '1'),
                       const std::vector<std::string>& deps = {}) {
     return build_package(context(), pkg, deps, key, inputs);
   }

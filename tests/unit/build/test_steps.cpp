@@ -108,7 +108,7 @@ TEST_F(StepsTest, AFailedStepKeepsTheSnapshotsBeforeIt) {
   });
   BuildContext bc{project, *store, failing, tc, tools(), {}, arch, 2, 1234, build_dir(),
                   sandbox_kind};
-  EXPECT_FALSE(build_package(bc, pkg, {}, "key-1", inputs).ok);
+  EXPECT_FALSE(build_package(bc, pkg, {}, std::string(64, '1'), inputs).ok);
   auto result = build();  // through the fixture's runner, where compile works
   ASSERT_TRUE(result.ok);
   EXPECT_TRUE(result.steps[0].reused);

@@ -24,6 +24,19 @@ Command shell(const std::string& script) {
   return c;
 }
 
+// As a build runs a command: exactly `env`, from `cwd`, stdout and stderr appended to `log`.
+Command logged(std::vector<std::string> argv, std::map<std::string, std::string> env,
+               const fs::path& cwd, const fs::path& log) {
+  Command c;
+  c.argv = std::move(argv);
+  c.env = std::move(env);
+  c.cwd = cwd;
+  c.out = Sink::file;
+  c.out_file = log;
+  c.err = Sink::same_as_stdout;
+  return c;
+}
+
 // Running, not a zombie waiting for its reaper.
 bool alive(pid_t pid) {
   auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
@@ -36,13 +49,8 @@ bool alive(pid_t pid) {
 TEST(Process, RunsWithExactlyTheGivenEnvironment) {
   TempDir dir;
   fs::path log = dir.path() / "log";
-  Command c;
-  c.argv = {"sh", "-c", "echo \"$ONLY:$HOME\"; pwd; exit 3"};
-  c.env = std::map<std::string, std::string>{{"ONLY", "yes"}, {"PATH", "/usr/bin:/bin"}};
-  c.cwd = dir.path();
-  c.out = Sink::file;
-  c.out_file = log;
-  c.err = Sink::same_as_stdout;
+  auto c = logged({"sh", "-c", "echo \"$ONLY:$HOME\"; pwd; exit 3"},
+                  {{"ONLY", "yes"}, {"PATH", "/usr/bin:/bin"}}, dir.path(), log);
   auto result = SystemRunner().run(c);
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_FALSE(result.signalled());
@@ -52,13 +60,7 @@ TEST(Process, RunsWithExactlyTheGivenEnvironment) {
 TEST(Process, MissingProgramSaysSo) {
   TempDir dir;
   fs::path log = dir.path() / "log";
-  Command c;
-  c.argv = {"osbuild-no-such-program"};
-  c.env = std::map<std::string, std::string>{};
-  c.cwd = dir.path();
-  c.out = Sink::file;
-  c.out_file = log;
-  c.err = Sink::same_as_stdout;
+  auto c = logged({"osbuild-no-such-program"}, {}, dir.path(), log);
   auto result = SystemRunner().run(c);
   EXPECT_EQ(result.exit_code, 127);
   EXPECT_NE(read_file(log).value().find("osbuild-no-such-program: No such file or directory"),
