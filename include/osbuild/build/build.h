@@ -8,6 +8,7 @@
 
 #include "osbuild/build/scheduler.h"
 #include "osbuild/pipeline/context.h"
+#include "osbuild/process/process.h"
 #include "osbuild/util/arch.h"
 
 namespace osbuild::build {
@@ -47,6 +48,9 @@ struct NoopCheck;
 // made before the project was loaded), the stamp is removed when the build starts and written
 // when it succeeds.
 BuildSummary run_build(Context& ctx, const BuildOptions& options,
+                       const NoopCheck* noop = nullptr);
+// The same with every command (toolchain probes, package builds) run through `runner`.
+BuildSummary run_build(Context& ctx, const BuildOptions& options, process::Runner& runner,
                        const NoopCheck* noop = nullptr);
 
 }  // namespace osbuild::build
