@@ -17,7 +17,7 @@ void add_setting_flags(CLI::App& app, CliState& state,
     std::string names(def.flag);
     std::string help(def.help);
     if (def.type == config::SettingType::boolean) {
-      app.add_flag_callback(names, [&flags, key] { flags[std::string(key)] = "true"; }, help)
+      app.add_flag_callback(names, [&flags, &def] { flags[std::string(def.key)] = "true"; }, help)
           ->configurable(false);
       continue;
     }
