@@ -19,23 +19,6 @@ using archives::write_tree_tar;
 
 namespace {
 
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
-}
-
-std::string command_text(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) {
-    out += (out.empty() ? "" : " ") +
-           (a.find_first_of(" '\"$&;|") == std::string::npos ? a : shell_quote(a));
-  }
-  return out;
-}
-
 fs::path fresh_dir(const fs::path& dir) {
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -145,7 +128,7 @@ std::vector<std::vector<std::string>> build_commands(
 PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                             const std::vector<std::string>& dep_artifacts, const std::string& key,
                             const Json& inputs) {
-  sandbox::SandboxKind kind = sandbox::detect_sandbox();
+  sandbox::SandboxKind kind = bc.sandbox ? *bc.sandbox : sandbox::detect_sandbox();
   if (kind == sandbox::SandboxKind::none) {
     throw Error("no sandbox: neither bwrap nor `unshare -n` can start here",
                 "install bubblewrap (apt-get install bubblewrap) or run where network namespaces "
@@ -180,11 +163,11 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
   RunCommand run;
   run.note = [&log](const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; };
   run.command = [&](const std::vector<std::string>& command, const std::string& what) {
-    run.note("$ " + command_text(command));
-    auto argv = sandbox::sandbox_argv(kind, spec, command);
-    auto result = sandbox::run_process({argv, env, paths.work, log});
+    std::string shown = process::command_text(command);
+    run.note("$ " + shown);
+    auto result = bc.runner.run(sandbox::sandbox_command(kind, spec, command, env, log));
     if (result.exit_code != 0) {
-      out.report = failure_report(pkg.name, what, command_text(command), result.exit_code, log);
+      out.report = failure_report(pkg.name, what, shown, result.exit_code, log);
       return false;
     }
     return true;

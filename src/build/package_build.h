@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "osbuild/build/env.h"
 #include "osbuild/config/model.h"
+#include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/store/store.h"
 #include "osbuild/toolchain/toolchain.h"
@@ -18,6 +20,7 @@ namespace osbuild::build {
 struct BuildContext {
   const config::Project& project;
   store::Store& store;
+  process::Runner& runner;  // every command of the build runs through it
   toolchain::ResolvedToolchain toolchain;
   fs::path tool_dir;   // the toolchain's wrappers, toolchain.cmake, config.site
   fs::path zig_cache;  // shared by every zig build of the run, writable in the sandbox
@@ -25,6 +28,7 @@ struct BuildContext {
   long jobs = 1;
   std::int64_t source_date_epoch = 0;
   fs::path build_dir;  // <project>/build
+  std::optional<sandbox::SandboxKind> sandbox;  // nullopt: detect_sandbox()
 };
 
 struct StepOutcome {

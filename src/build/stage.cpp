@@ -270,7 +270,7 @@ BuildSummary Stage::run() {
     }
     // Cache hits are found here, in dependency order on this thread: a no-op build starts no
     // thread and waits on nothing.
-    if (deps_done && !sandbox::interrupted()) {
+    if (deps_done && !m_bc.runner.interrupted()) {
       Json inputs = inputs_of(i);
       node.done = use_cached(i, graph::action_key("build", inputs), inputs);
     }
@@ -291,7 +291,7 @@ BuildSummary Stage::run() {
     }
   };
   auto states = run_schedule(nodes, static_cast<std::size_t>(m_bc.jobs), m_options.on_failure, run,
-                             [] { return sandbox::interrupted(); });
+                             [this] { return m_bc.runner.interrupted(); });
   BuildSummary summary{m_actions.size(), m_built, m_cached, 0, 0};
   for (auto s : states) {
     summary.failed += s == NodeState::failed ? 1 : 0;
@@ -476,8 +476,14 @@ NoopRecord noop_record(const BuildOptions& options, const BuildContext& bc, cons
 }  // namespace
 
 BuildSummary run_build(const Context& ctx, const BuildOptions& options, const NoopCheck* noop) {
+  return run_build(ctx, options, process::system_runner(), noop);
+}
+
+BuildSummary run_build(const Context& ctx, const BuildOptions& options, process::Runner& runner,
+                       const NoopCheck* noop) {
   Arch arch = ctx.settings.arch();
-  auto tc = toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains);
+  auto tc =
+      toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains, runner);
   store::Store store(ctx.cache_dir());
   auto remote = open_remote(ctx, store);
   fs::path tool_dir = ctx.build_dir() / ".osbuild" / "tools" / arch_name(arch) / tc.name;
@@ -485,13 +491,15 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, const No
   fs::path zig_cache = tc.kind == toolchain::ToolchainKind::zig ? ctx.cache_dir() / "zig" : fs::path();
   BuildContext bc{ctx.project,
                   store,
+                  runner,
                   tc,
                   tool_dir,
                   zig_cache,
                   arch,
                   std::max(1L, ctx.settings.integer("jobs")),
                   source_date_epoch(),
-                  ctx.build_dir()};
+                  ctx.build_dir(),
+                  std::nullopt};
   if (options.explain == Explain::yes) {
     // The probe starts a sandbox, so a no-op build without --explain does not pay for it.
     std::printf("explain: sandbox: %s\n",
@@ -506,7 +514,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, const No
   auto plan = make_build_plan(ctx, options, graph, bc.toolchain.identity());
   FileLock lock = lock_workspace(bc.build_dir);
   if (noop != nullptr) clear_noop_stamp(*noop);
-  sandbox::InterruptGuard guard;
+  process::InterruptGuard guard;
   std::vector<std::string> notes;
   auto actions =
       drop_incompatible(ctx, options, arch, select_actions(options, plan, graph), notes);
@@ -519,7 +527,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, const No
   if (options.timings) {
     print_timings(reporter, stage, seconds);
   }
-  if (sandbox::interrupted()) {
+  if (runner.interrupted()) {
     throw Error("build interrupted", "run the build again: finished packages are cached",
                 ExitCode::interrupted);
   }

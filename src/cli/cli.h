@@ -2,7 +2,9 @@
 // Shared by main.cpp and the subcommand files: each file registers one subcommand.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "osbuild/workspace/context.h"
@@ -19,6 +21,17 @@ struct Command {
   const char* help;
   void (*setup)(CLI::App& sub, CliState& state);
 };
+
+// The flags of these settings ("arch", "jobs", …), with the names and help of their rows in
+// config::setting_table() (flags.cpp). A value is checked when it is parsed; a bad one throws a
+// UsageError naming the flag.
+void add_setting_flags(CLI::App& app, CliState& state, std::initializer_list<std::string_view> keys);
+
+// An osbuild::Error as every command prints it: "osbuild: error: <what>" and, when there is a
+// next step, "  hint: <what to do>" (main.cpp).
+void print_error(const Error& error);
+// "osbuild: error: <what>", for a failure that is not an osbuild::Error.
+void print_error(const std::string& what, const std::string& hint = "");
 
 // Every subcommand, in the order `osbuild --help` lists them (commands.cpp).
 const std::vector<Command>& commands();

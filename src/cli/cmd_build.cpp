@@ -43,15 +43,7 @@ void add_target(CLI::App& build, CliState& state,
 void setup_build(CLI::App& sub, CliState& state) {
   auto options = std::make_shared<build::BuildOptions>();
   auto& flags = state.options.flags;
-  sub.add_option_function<std::string>(
-      "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
-      "target architecture (x86_64, aarch64; aliases amd64, arm64)");
-  sub.add_option_function<std::string>(
-      "-j,--jobs", [&flags](const std::string& v) { flags["jobs"] = v; },
-      "packages built at once (default: the number of cores)");
-  sub.add_option_function<std::string>(
-      "--remote-cache", [&flags](const std::string& v) { flags["cache.remote"] = v; },
-      "Bazel HTTP remote cache URL, asked after the local store (docs/remote-cache.md)");
+  add_setting_flags(sub, state, {"arch", "jobs", "cache.remote"});
   sub.add_flag_callback(
       "--no-remote-cache", [&flags] { flags["cache.remote"] = ""; },
       "do not use the remote cache this time, whatever cache.remote says");

@@ -160,9 +160,7 @@ void setup_cache(CLI::App& sub, CliState& state) {
   auto remote = std::make_shared<bool>(false);
   stats_cmd->add_flag("--remote", *remote,
                       "ask the remote cache (cache.remote) about itself: bazel-remote's /status");
-  stats_cmd->add_option_function<std::string>(
-      "--remote-cache", [&state](const std::string& v) { state.options.flags["cache.remote"] = v; },
-      "the remote cache URL to ask, instead of cache.remote");
+  add_setting_flags(*stats_cmd, state, {"cache.remote"});
   stats_cmd->callback(
       [&state, remote] { state.action = [&state, remote] { return stats(state, *remote); }; });
   auto* verify_cmd = sub.add_subcommand(

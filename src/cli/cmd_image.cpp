@@ -9,11 +9,8 @@ namespace osbuild::cli {
 
 void setup_image(CLI::App& sub, CliState& state) {
   auto options = std::make_shared<image::ImageOptions>();
-  auto& flags = state.options.flags;
   sub.add_option("variant", options->variant, "the variant to make the image of")->required();
-  sub.add_option_function<std::string>(
-      "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
-      "target architecture (x86_64, aarch64; aliases amd64, arm64)");
+  add_setting_flags(sub, state, {"arch"});
   sub.add_flag_callback(
       "--force", [options] { options->force = image::Force::yes; },
       "make the image even when the cache holds it");

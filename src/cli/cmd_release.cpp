@@ -85,21 +85,11 @@ int run_release(CliState& state, pipeline::ReleaseOptions options) {
 
 void setup_release(CLI::App& sub, CliState& state) {
   auto args = std::make_shared<pipeline::ReleaseOptions>();
-  auto& flags = state.options.flags;
-  auto setting = [&sub, &flags](const std::string& names, const std::string& key,
-                                const std::string& help) {
-    sub.add_option_function<std::string>(
-        names, [&flags, key](const std::string& v) { flags[key] = v; }, help);
-  };
   sub.add_option("variant", args->variant, "the variant to release (default: BUILDSYS_VARIANT)");
-  setting("--arch", "arch", "target architecture (x86_64, aarch64; aliases amd64, arm64)");
-  setting("-j,--jobs", "jobs", "parallel jobs for fetching and building");
-  setting("--repo", "publish.repo", "the [repo.<name>] of Infra.toml to publish to");
-  setting("--infra-config", "publish.infra-config-path", "Infra.toml to read");
-  setting("--expiration-policy", "publish.expiration-policy-path", "repo-expirations.toml to use");
-  setting("--wave-policy", "publish.wave-policy-path", "waves.toml to use");
-  setting("--release-start-time", "release-start-time",
-          "start of waves and expirations: RFC 3339 or 'in 2 days' (default now)");
+  add_setting_flags(sub, state,
+                    {"arch", "jobs", "publish.repo", "publish.infra-config-path",
+                     "publish.expiration-policy-path", "publish.wave-policy-path",
+                     "release-start-time"});
   sub.add_option("-k,--key", args->keys,
                  "a PEM signing key, instead of Infra.toml's signing_keys; repeat for thresholds");
   sub.add_flag_callback(

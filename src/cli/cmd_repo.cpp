@@ -1,4 +1,6 @@
 // `osbuild repo [V]`, `repo validate`, `repo check-expirations`, `repo refresh` (docs/repo.md).
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -21,20 +23,11 @@ struct RepoArgs {
   std::string root;
 };
 
-void setting_flag(CLI::App& app, CliState& state, const std::string& names, const std::string& key,
-                  const std::string& help) {
-  auto& flags = state.options.flags;
-  app.add_option_function<std::string>(
-      names, [&flags, key](const std::string& v) { flags[key] = v; }, help);
-}
-
 // Options every repo command takes: the variant, the repository and where it is read from.
 void common_options(CLI::App& app, CliState& state, const std::shared_ptr<RepoArgs>& args) {
   app.add_option("variant", args->publish.target.variant,
                  "the variant (default: BUILDSYS_VARIANT)");
-  setting_flag(app, state, "--arch", "arch", "target architecture (x86_64, aarch64)");
-  setting_flag(app, state, "--repo", "publish.repo", "the [repo.<name>] of Infra.toml");
-  setting_flag(app, state, "--infra-config", "publish.infra-config-path", "Infra.toml to read");
+  add_setting_flags(app, state, {"arch", "publish.repo", "publish.infra-config-path"});
   app.add_option("--metadata-url", args->publish.target.metadata_url,
                  "read the repository's metadata/<variant>/<arch>/ from this URL instead");
   app.add_option("--targets-url", args->publish.target.targets_url,
@@ -46,10 +39,7 @@ void signing_options(CLI::App& app, CliState& state, const std::shared_ptr<RepoA
                  "a PEM signing key, instead of Infra.toml's signing_keys; repeat for thresholds");
   app.add_option("--root", args->root,
                  "publish this root.json as the next root version (root rotation)");
-  setting_flag(app, state, "--expiration-policy", "publish.expiration-policy-path",
-               "repo-expirations.toml to use");
-  setting_flag(app, state, "--release-start-time", "release-start-time",
-               "start of waves and expirations: RFC 3339 or 'in 2 days' (default now)");
+  add_setting_flags(app, state, {"publish.expiration-policy-path", "release-start-time"});
 }
 
 repo::RepoTarget finish_target(const RepoArgs& args) {
@@ -157,19 +147,20 @@ int check_expirations(CliState& state, const RepoArgs& args) {
   if (report.expiring.empty()) {
     return 0;
   }
+  std::string hint = fmt::format(
+      "{} role{} expire{} within {}; re-sign with `osbuild repo refresh`{}", report.expiring.size(),
+      report.expiring.size() == 1 ? "" : "s", report.expiring.size() == 1 ? "s" : "",
+      within.value,
+      report.expiring.front().role == repo::Role::root
+          ? " (the root needs `osbuild root expire` and a rotation)"
+          : "");
   for (const auto& r : report.expiring) {
-    bool expired = r.expires <= report.now;
-    std::fprintf(stderr, "osbuild: error: %s (%s) %s %s\n",
-                 std::string(repo::role_name(r.role)).c_str(), r.file.c_str(),
-                 expired ? "expired on" : "expires on", format_rfc3339(r.expires).c_str());
+    bool last = &r == &report.expiring.back();
+    print_error(fmt::format("{} ({}) {} {}", repo::role_name(r.role), r.file,
+                            r.expires <= report.now ? "expired on" : "expires on",
+                            format_rfc3339(r.expires)),
+                last ? hint : "");
   }
-  std::fprintf(stderr,
-               "  hint: %zu role%s expire%s within %s; re-sign with `osbuild repo refresh`%s\n",
-               report.expiring.size(), report.expiring.size() == 1 ? "" : "s",
-               report.expiring.size() == 1 ? "s" : "", within.value.c_str(),
-               report.expiring.front().role == repo::Role::root
-                   ? " (the root needs `osbuild root expire` and a rotation)"
-                   : "");
   return static_cast<int>(ExitCode::failure);
 }
 
@@ -183,7 +174,7 @@ void setup_repo(CLI::App& sub, CliState& state) {
   sub.add_option("--version", args->publish.version,
                  "the image version to publish (default: Release.toml's version)");
   sub.add_flag("--force", args->force, "replace the same version when it is already published");
-  setting_flag(sub, state, "--wave-policy", "publish.wave-policy-path", "waves.toml to use");
+  add_setting_flags(sub, state, {"publish.wave-policy-path"});
   sub.callback([&state, args, &sub] {
     if (!sub.get_subcommands().empty()) {
       return;
@@ -205,7 +196,7 @@ void setup_repo(CLI::App& sub, CliState& state) {
   auto* c = sub.add_subcommand("check-expirations",
                                "fail when a role expires within a window (default 3 days)");
   common_options(*c, state, args);
-  setting_flag(*c, state, "--within", "repo.expiring-within", "the window, e.g. '3 days'");
+  add_setting_flags(*c, state, {"repo.expiring-within"});
   c->callback([&state, args] {
     state.action = [&state, args] { return check_expirations(state, *args); };
   });

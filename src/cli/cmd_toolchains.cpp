@@ -181,11 +181,8 @@ int check_elf(const CliState& state, const ToolchainsOptions& o) {
 
 void setup_toolchains(CLI::App& sub, CliState& state) {
   auto o = std::make_shared<ToolchainsOptions>();
-  auto& flags = state.options.flags;
-  auto add_common = [&flags, o](CLI::App* cmd) {
-    cmd->add_option_function<std::string>(
-        "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
-        "target architecture (default: the host's)");
+  auto add_common = [&state, o](CLI::App* cmd) {
+    add_setting_flags(*cmd, state, {"arch"});
     cmd->add_option("--package", o->package, "also check this package's target-compatible-with");
     cmd->add_option("--extra-toolchain", o->extra,
                     "consider this registered toolchain first (repeatable; the last one wins)");
@@ -204,9 +201,7 @@ void setup_toolchains(CLI::App& sub, CliState& state) {
   sh->callback([&state, o] { state.action = [&state, o] { return shim(state, *o); }; });
   auto* elf =
       sub.add_subcommand("check-elf", "fail when an ELF file in a tree is for another arch");
-  elf->add_option_function<std::string>(
-      "--arch", [&flags](const std::string& v) { flags["arch"] = v; },
-      "the arch every file must be for");
+  add_setting_flags(*elf, state, {"arch"});  // the arch every file must be for
   elf->add_option("tree", o->out, "the folder to check")->required();
   elf->callback([&state, o] { state.action = [&state, o] { return check_elf(state, *o); }; });
 }

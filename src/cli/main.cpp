@@ -15,19 +15,8 @@ namespace {
 
 void add_global_options(CLI::App& app, cli::CliState& state) {
   auto& o = state.options;
-  auto flag_setting = [&](const std::string& names, const std::string& key, const std::string& help) {
-    app.add_option_function<std::string>(
-           names, [&o, key](const std::string& v) { o.flags[key] = v; }, help)
-        ->configurable(false);
-  };
   app.add_option("-C,--project-path", o.project_dir, "run as if started in this folder");
-  flag_setting("--arch", "arch", "target architecture (x86_64, aarch64; aliases amd64, arm64)");
-  flag_setting("-j,--jobs", "jobs", "parallel jobs (default: number of cores)");
-  flag_setting("--cache-dir", "cache.dir", "the local content store");
-  flag_setting("--log-level", "log-level", "debug log: trace, debug, info, warn, error, off");
-  app.add_flag_callback("--offline", [&o] { o.flags["offline"] = "true"; }, "never touch the network");
-  app.add_flag_callback("--locked", [&o] { o.flags["locked"] = "true"; },
-                        "refuse a missing or stale osbuild.lock");
+  cli::add_setting_flags(app, state, {"arch", "jobs", "cache.dir", "log-level", "offline", "locked"});
   app.add_flag_callback("--json", [&o] { o.output = OutputMode::json; }, "machine-readable output");
   app.add_flag_callback("-v,--verbose", [&o] { o.verbosity = Verbosity::verbose; }, "say more");
   app.add_flag_callback("-q,--quiet", [&o] { o.verbosity = Verbosity::quiet; }, "say only errors");
@@ -48,9 +37,18 @@ int unknown_command(const std::string& name) {
     names.emplace_back(c.name);
     list += fmt::format("  {:<12} {}\n", c.name, c.help);
   }
-  std::fprintf(stderr, "osbuild: error: unknown command '%s'%s\ncommands:\n%s", name.c_str(),
-               did_you_mean(name, names).c_str(), list.c_str());
+  cli::print_error("unknown command '" + name + "'" + did_you_mean(name, names));
+  std::fprintf(stderr, "commands:\n%s", list.c_str());
   return static_cast<int>(ExitCode::usage);
+}
+
+// The log level, resolved like every setting: --log-level, OSBUILD_LOG_LEVEL, the built-in
+// default. It is not read from osbuild.toml (the table gives it no file key), so no project file
+// is needed here, and a broken one is still reported by the command, after logging is set up.
+log::Level log_level(const GlobalOptions& options) {
+  const auto& def = config::setting("log-level");
+  auto value = config::resolve_setting(def, nullptr, options.flags, config::current_environment());
+  return log::parse_level(value.value);
 }
 
 // The first word that is neither an option nor an option's value: the command the user typed.
@@ -87,6 +85,19 @@ std::string version_text() {
 
 }  // namespace
 
+namespace osbuild::cli {
+
+void print_error(const std::string& what, const std::string& hint) {
+  std::fprintf(stderr, "osbuild: error: %s\n", what.c_str());
+  if (!hint.empty()) {
+    std::fprintf(stderr, "  hint: %s\n", hint.c_str());
+  }
+}
+
+void print_error(const Error& error) { print_error(error.what(), error.hint()); }
+
+}  // namespace osbuild::cli
+
 int main(int argc, char** argv) {
   if (auto rc = toolchain::dispatch_wrapper(argc, argv)) {  // run as osbuild-cc, osbuild-ar, …
     return *rc;
@@ -112,29 +123,24 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "osbuild: error: %s\n", to_lower_first(e.what()).c_str());
-    std::fprintf(stderr, "  hint: run `osbuild --help` or `osbuild <command> --help`\n");
+    cli::print_error(to_lower_first(e.what()), "run `osbuild --help` or `osbuild <command> --help`");
     return static_cast<int>(ExitCode::usage);
   } catch (const CLI::Error& e) {  // a mistake in a command's definition, not the user's
-    std::fprintf(stderr, "osbuild: error: internal: %s\n", e.what());
+    cli::print_error(std::string("internal: ") + e.what());
     return static_cast<int>(ExitCode::failure);
-  } catch (const Error& e) {
-    std::fprintf(stderr, "osbuild: error: %s\n", e.what());
+  } catch (const Error& e) {  // from an option's check: a bad --arch
+    cli::print_error(e);
     return static_cast<int>(e.exit_code());
   }
   try {
-    auto level = state.options.flags.count("log-level") ? state.options.flags["log-level"] : "warn";
     log::set_color(log::parse_color(state.options.color));
-    log::init(log::parse_level(level));
+    log::init(log_level(state.options));
     return state.action ? state.action() : 0;
   } catch (const Error& e) {
-    std::fprintf(stderr, "osbuild: error: %s\n", e.what());
-    if (!e.hint().empty()) {
-      std::fprintf(stderr, "  hint: %s\n", e.hint().c_str());
-    }
+    cli::print_error(e);
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "osbuild: error: internal: %s\n", e.what());
+    cli::print_error(std::string("internal: ") + e.what());
     return static_cast<int>(ExitCode::failure);
   }
 }

@@ -29,46 +29,80 @@ const std::vector<SettingDef>& setting_table() {
        "target architecture: x86_64 or aarch64 (aliases amd64, arm64); default the host's"},
       {"variant", SettingType::string, "", {"BUILDSYS_VARIANT", "OSBUILD_VARIANT"}, "", "",
        "variant used when a command names none"},
-      {"jobs", SettingType::integer, "-j", {"BUILDSYS_JOBS", "OSBUILD_JOBS"}, "", "",
-       "parallel jobs; default the number of cores"},
+      {"jobs", SettingType::integer, "-j,--jobs", {"BUILDSYS_JOBS", "OSBUILD_JOBS"}, "", "",
+       "parallel jobs: packages built at once (default the number of cores), downloads at once "
+       "(default 8)"},
       {"cache.dir", SettingType::path, "--cache-dir", {"OSBUILD_CACHE_DIR"}, "cache.dir",
        "~/.cache/osbuild", "the local content store"},
       {"cache.max-size", SettingType::size, "", {"OSBUILD_CACHE_MAX_SIZE"}, "cache.max-size",
        "20 GiB", "`osbuild cache gc` evicts least recently used entries down to this size"},
       {"cache.remote", SettingType::string, "--remote-cache", {"OSBUILD_REMOTE_CACHE"},
-       "cache.remote", "", "Bazel HTTP remote cache URL"},
+       "cache.remote", "", "the Bazel HTTP remote cache URL (docs/remote-cache.md)"},
       {"cache.remote-upload", SettingType::boolean, "", {"OSBUILD_REMOTE_UPLOAD"},
        "cache.remote-upload", "true", "write results to the remote cache"},
       {"sources.lookaside", SettingType::list, "", {"OSBUILD_LOOKASIDE"}, "sources.lookaside", "",
        "lookaside cache URLs, tried in order (comma-separated in the environment)"},
       {"sources.upstream-fallback", SettingType::boolean, "--upstream-source-fallback",
        {"BUILDSYS_UPSTREAM_SOURCE_FALLBACK", "OSBUILD_UPSTREAM_SOURCE_FALLBACK"},
-       "sources.upstream-fallback", "false", "download from upstream URLs when caches miss"},
+       "sources.upstream-fallback", "false",
+       "download from upstream URLs when the lookaside caches miss"},
       {"offline", SettingType::boolean, "--offline", {"OSBUILD_OFFLINE"}, "", "false",
-       "never touch the network"},
+       "never touch the network: fail listing what is missing"},
       {"locked", SettingType::boolean, "--locked", {"OSBUILD_LOCKED"}, "", "false",
        "refuse to run when osbuild.lock is missing or stale"},
       {"publish.repo", SettingType::string, "--repo", {"PUBLISH_REPO", "OSBUILD_PUBLISH_REPO"}, "",
-       "default", "the [repo.<name>] of Infra.toml to publish to"},
+       "default", "the [repo.<name>] of Infra.toml to publish to or read"},
       {"publish.infra-config-path", SettingType::path, "--infra-config",
        {"PUBLISH_INFRA_CONFIG_PATH", "OSBUILD_INFRA_CONFIG_PATH"}, "", "Infra.toml",
-       "Infra.toml, relative to the project"},
+       "the Infra.toml to read, relative to the project"},
       {"publish.expiration-policy-path", SettingType::path, "--expiration-policy",
        {"PUBLISH_EXPIRATION_POLICY_PATH", "OSBUILD_EXPIRATION_POLICY_PATH"}, "",
-       "repo-expirations.toml", "expiration policy; the built-in one when the file is absent"},
+       "repo-expirations.toml",
+       "the repo-expirations.toml to use; the built-in policy when the file is absent"},
       {"publish.wave-policy-path", SettingType::path, "--wave-policy",
        {"PUBLISH_WAVE_POLICY_PATH", "OSBUILD_WAVE_POLICY_PATH"}, "", "waves.toml",
-       "wave policy; the built-in one when the file is absent"},
+       "the waves.toml to use; the built-in policy when the file is absent"},
       {"release-start-time", SettingType::string, "--release-start-time",
        {"RELEASE_START_TIME", "OSBUILD_RELEASE_START_TIME"}, "", "",
-       "RFC 3339 start of metadata validity; default now"},
+       "start of waves and metadata validity: RFC 3339 or 'in 2 days'; default now"},
       {"repo.expiring-within", SettingType::duration, "--within",
        {"REPO_METADATA_EXPIRING_WITHIN", "OSBUILD_REPO_METADATA_EXPIRING_WITHIN"}, "", "3 days",
-       "window for `osbuild repo check-expirations`"},
-      {"log-level", SettingType::string, "--log-level", {"OSBUILD_LOG_LEVEL"}, "", "warn",
+       "the window of `osbuild repo check-expirations`, e.g. '3 days'"},
+      {"log-level", SettingType::log_level, "--log-level", {"OSBUILD_LOG_LEVEL"}, "", "warn",
        "debug log level: trace, debug, info, warn, error, off"},
+      // How downloads (sources, kits, remote caches) retry and time out (docs/fetch.md).
+      {"fetch.retries", SettingType::count, "", {"OSBUILD_FETCH_RETRIES"}, "", "4",
+       "download attempts after the first, per URL"},
+      {"fetch.backoff-ms", SettingType::count, "", {"OSBUILD_FETCH_BACKOFF_MS"}, "", "500",
+       "the first backoff between download attempts, in milliseconds"},
+      {"fetch.backoff-max-ms", SettingType::count, "", {"OSBUILD_FETCH_BACKOFF_MAX_MS"}, "",
+       "30000", "the longest backoff between download attempts, in milliseconds"},
+      {"fetch.connect-timeout", SettingType::integer, "", {"OSBUILD_FETCH_CONNECT_TIMEOUT"}, "",
+       "30", "seconds to connect"},
+      {"fetch.low-speed-time", SettingType::integer, "", {"OSBUILD_FETCH_LOW_SPEED_TIME"}, "",
+       "30",
+       "seconds below the low-speed limit before a download gives up (this also bounds a server "
+       "that never answers)"},
+      {"fetch.low-speed-limit", SettingType::integer, "", {"OSBUILD_FETCH_LOW_SPEED_LIMIT"}, "",
+       "1024", "the low-speed limit, in bytes per second"},
+      {"fetch.max-redirects", SettingType::count, "", {"OSBUILD_FETCH_MAX_REDIRECTS"}, "", "10",
+       "redirects a download follows"},
+      {"fetch.host-connections", SettingType::integer, "", {"OSBUILD_FETCH_HOST_CONNECTIONS"}, "",
+       "8", "connections per host"},
   };
   return table;
+}
+
+const SettingDef& setting(std::string_view key) {
+  for (const auto& def : setting_table()) {
+    if (def.key == key) return def;
+  }
+  throw Error("internal: undeclared setting '" + std::string(key) + "'");
+}
+
+std::string_view long_flag(const SettingDef& def) {
+  auto comma = def.flag.rfind(',');
+  return comma == std::string_view::npos ? def.flag : def.flag.substr(comma + 1);
 }
 
 const std::vector<std::pair<std::string_view, std::string_view>>& file_kinds() {
@@ -320,8 +354,9 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
-// Checks and normalises a value; throws naming where the value came from.
-std::string normalise(const SettingDef& def, const SettingValue& v) {
+}  // namespace
+
+std::string normalise_setting(const SettingDef& def, const SettingValue& v) {
   auto fail = [&](const std::string& why) {
     throw UsageError(std::string(def.key) + " from " + v.source + ": " + why,
                      "fix or unset " + v.source);
@@ -337,12 +372,22 @@ std::string normalise(const SettingDef& def, const SettingValue& v) {
       if (!b) fail("expected true or false, got '" + v.value + "'");
       return *b ? "true" : "false";
     }
-    case SettingType::integer: {
+    case SettingType::integer:
+    case SettingType::count: {
+      long least = def.type == SettingType::integer ? 1 : 0;
       long n = 0;
       auto [p, ec] = std::from_chars(v.value.data(), v.value.data() + v.value.size(), n);
-      if (ec != std::errc() || p != v.value.data() + v.value.size() || n < 1) {
-        fail("expected a whole number of at least 1, got '" + v.value + "'");
+      if (ec != std::errc() || p != v.value.data() + v.value.size() || n < least) {
+        fail("expected a whole number of at least " + std::to_string(least) + ", got '" +
+             v.value + "'");
       }
+      return v.value;
+    }
+    case SettingType::log_level: {
+      for (auto level : {"trace", "debug", "info", "warn", "error", "off"}) {
+        if (v.value == level) return v.value;
+      }
+      fail("expected trace, debug, info, warn, error or off, got '" + v.value + "'");
       return v.value;
     }
     case SettingType::size: {
@@ -364,41 +409,44 @@ std::string normalise(const SettingDef& def, const SettingValue& v) {
   return v.value;
 }
 
-}  // namespace
+SettingValue resolve_setting(const SettingDef& def, const ProjectFile* file,
+                             const FlagValues& flags, const Environment& env) {
+  std::optional<SettingValue> value;
+  if (auto f = flags.find(def.key); f != flags.end()) {
+    value = SettingValue{f->second, Origin::flag, std::string(long_flag(def))};
+  }
+  for (auto name : def.env) {
+    if (value) break;
+    if (auto e = env.find(name); e != env.end() && !e->second.empty()) {
+      value = SettingValue{e->second, Origin::environment, std::string(name)};
+    }
+  }
+  if (!value && file != nullptr && !def.file_key.empty()) {
+    value = from_file(*file, def);
+  }
+  if (!value) {
+    std::string builtin(def.builtin);
+    if (def.key == "arch") builtin = std::string(arch_name(host_arch()));
+    if (def.key == "jobs") builtin = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+    value = SettingValue{builtin, Origin::builtin, "built-in"};
+  }
+  if (!value->value.empty()) {
+    value->value = normalise_setting(def, *value);
+  }
+  // A relative path written in osbuild.toml means a path inside the project, wherever osbuild
+  // was started from.
+  if (def.type == SettingType::path && value->origin == Origin::file &&
+      std::filesystem::path(value->value).is_relative()) {
+    value->value = (file->path.parent_path() / value->value).lexically_normal().string();
+  }
+  return std::move(*value);
+}
 
 Settings Settings::resolve(const ProjectFile* file, const FlagValues& flags,
                            const Environment& env) {
   Settings s;
   for (const auto& def : setting_table()) {
-    std::optional<SettingValue> value;
-    if (auto f = flags.find(def.key); f != flags.end()) {
-      value = SettingValue{f->second, Origin::flag, std::string(def.flag)};
-    }
-    for (auto name : def.env) {
-      if (value) break;
-      if (auto e = env.find(name); e != env.end() && !e->second.empty()) {
-        value = SettingValue{e->second, Origin::environment, std::string(name)};
-      }
-    }
-    if (!value && file != nullptr && !def.file_key.empty()) {
-      value = from_file(*file, def);
-    }
-    if (!value) {
-      std::string builtin(def.builtin);
-      if (def.key == "arch") builtin = std::string(arch_name(host_arch()));
-      if (def.key == "jobs") builtin = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
-      value = SettingValue{builtin, Origin::builtin, "built-in"};
-    }
-    if (!value->value.empty()) {
-      value->value = normalise(def, *value);
-    }
-    // A relative path written in osbuild.toml means a path inside the project, wherever osbuild
-    // was started from.
-    if (def.type == SettingType::path && value->origin == Origin::file &&
-        std::filesystem::path(value->value).is_relative()) {
-      value->value = (file->path.parent_path() / value->value).lexically_normal().string();
-    }
-    s.m_values.emplace(std::string(def.key), std::move(*value));
+    s.m_values.emplace(std::string(def.key), resolve_setting(def, file, flags, env));
   }
   return s;
 }

@@ -1,64 +1,23 @@
 #include "downloader.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
-#include <random>
 
 #include "osbuild/fetch/resume.h"
-#include "osbuild/fetch/url.h"
+#include "osbuild/net/url.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/log.h"
-#include "osbuild/util/text.h"
-#include "osbuild/version.h"
 
 namespace osbuild::fetch {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Where one job stands: which candidate, which attempt at it.
-struct JobState {
-  DownloadJob* job = nullptr;
-  std::size_t candidate = 0;
-  int attempt = 1;
-};
-
-// One transfer in flight.
-struct Transfer {
-  JobState state;
-  std::string url;
-  std::string scheme;
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  int fd = -1;
-  std::unique_ptr<Hasher> hasher;
-  std::uint64_t offset = 0;
-  std::uint64_t written = 0;
-  bool body_started = false;
-  bool discarding = false;
-  int write_errno = 0;
-  std::string etag;
-  std::string last_modified;
-  std::string retry_after;
-  Reporter* reporter = nullptr;
-  char errbuf[CURL_ERROR_SIZE] = {};
-
-  ~Transfer() {
-    if (easy != nullptr) curl_easy_cleanup(easy);
-    if (headers != nullptr) curl_slist_free_all(headers);
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 std::string errno_text(int err) {
   return std::strerror(err);
@@ -99,304 +58,209 @@ bool hash_prefix(int fd, std::uint64_t size, Hasher& hasher) {
   return true;
 }
 
-// The first bytes of a response body decide whether they extend the partial file, replace it,
-// or are an error page to throw away.
-bool begin_body(Transfer& t) {
-  long status = 0;
-  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-  BodyAction action = body_action(t.scheme, status, t.offset);
-  if (action == BodyAction::discard) {
-    t.discarding = true;
-    return true;
+// One candidate URL of one job: the partial file it writes, resumed when its record names this
+// URL, hashed as it grows.
+class PartialSink : public net::BodySink {
+ public:
+  PartialSink(DownloadJob& job, std::string url, Reporter& reporter)
+      : m_job(job), m_url(std::move(url)), m_scheme(net::url_scheme(m_url)), m_reporter(reporter) {}
+  ~PartialSink() override { close(); }
+  PartialSink(const PartialSink&) = delete;
+  PartialSink& operator=(const PartialSink&) = delete;
+
+  std::optional<net::Resume> open(int /*attempt*/) override {
+    close();
+    m_discarding = false;
+    m_written = 0;
+    m_fd = ::open(m_job.partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0) {
+      open_errno = errno;
+      return std::nullopt;
+    }
+    m_hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
+    std::optional<PartialRecord> record;
+    if (auto text = read_file(partial_record_path(m_job.partial))) {
+      record = parse_partial_record(text.value());
+    }
+    off_t size = ::lseek(m_fd, 0, SEEK_END);
+    ResumePlan plan = plan_resume(record, m_url, size > 0 ? static_cast<std::uint64_t>(size) : 0);
+    if (plan.offset > 0 && !hash_prefix(m_fd, plan.offset, *m_hasher)) {
+      plan = ResumePlan{};
+      m_hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
+    }
+    if (plan.offset == 0 && (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0)) {
+      open_errno = errno;
+      return std::nullopt;
+    }
+    m_offset = plan.offset;
+    if (m_offset > 0) log::debug("resuming {} at byte {}", net::redact_url(m_url), m_offset);
+    return net::Resume{plan.offset, plan.if_range};
   }
-  if (action == BodyAction::restart) {
-    if (::ftruncate(t.fd, 0) != 0 || ::lseek(t.fd, 0, SEEK_SET) != 0) {
-      t.write_errno = errno;
+
+  // The first bytes of a response body decide whether they extend the partial file, replace it,
+  // or are an error page to throw away.
+  bool begin(const net::Response& head) override {
+    BodyAction action = body_action(m_scheme, head.status, m_offset);
+    if (action == BodyAction::discard) {
+      m_discarding = true;
+      return true;
+    }
+    if (action == BodyAction::restart) {
+      if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) {
+        write_errno = errno;
+        return false;
+      }
+      m_offset = 0;
+      m_hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
+    }
+    PartialRecord record{m_url, head.header("etag"), head.header("last-modified")};
+    try {
+      write_file_atomic(partial_record_path(m_job.partial), format_partial_record(record),
+                        Durability::cache);
+    } catch (const Error&) {
+      write_errno = errno != 0 ? errno : EIO;
       return false;
     }
-    t.offset = 0;
-    t.hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
+    return true;
   }
-  PartialRecord record{t.url, t.etag, t.last_modified};
-  try {
-    write_file_atomic(partial_record_path(t.state.job->partial), format_partial_record(record),
-                      Durability::cache);
-  } catch (const Error&) {
-    t.write_errno = errno != 0 ? errno : EIO;
-    return false;
-  }
-  return true;
-}
 
-size_t on_body(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  std::size_t n = size * count;
-  if (!t.body_started) {
-    t.body_started = true;
-    if (!begin_body(t)) return 0;
+  bool write(std::string_view data) override {
+    if (m_discarding) return true;
+    if (!write_all(m_fd, data.data(), data.size(), write_errno)) return false;
+    m_hasher->update(data.data(), data.size());
+    m_written += data.size();
+    m_reporter.add_bytes(data.size());
+    return true;
   }
-  if (t.discarding) return n;
-  if (!write_all(t.fd, data, n, t.write_errno)) return 0;
-  t.hasher->update(data, n);
-  t.written += n;
-  t.reporter->add_bytes(n);
-  return n;
-}
 
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-  auto& t = *static_cast<Transfer*>(user);
-  std::size_t n = size * count;
-  std::string_view line(data, n);
-  if (line.starts_with("HTTP/")) {  // a new response (after a redirect or a 100)
-    t.etag.clear();
-    t.last_modified.clear();
-    t.retry_after.clear();
-    return n;
+  void close() {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = -1;
   }
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  std::string name = to_lower(trim(line.substr(0, colon)));
-  std::string value(trim(line.substr(colon + 1)));
-  if (name == "etag") t.etag = value;
-  if (name == "last-modified") t.last_modified = value;
-  if (name == "retry-after") t.retry_after = value;
-  return n;
-}
 
-std::string user_agent() {
-  return std::string("osbuild/") + OSBUILD_VERSION;
-}
+  std::string hex_digest() { return m_hasher->hex_digest(); }
+  std::uint64_t bytes() const { return m_offset + m_written; }
+  std::uint64_t written() const { return m_written; }
 
-void configure_easy(Transfer& t, const TransferPolicy& policy, const ResumePlan& plan) {
-  CURL* e = t.easy;
-  curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
-  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  apply_transfer_policy(e, policy);
-  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024L);
-  if (plan.offset > 0) {
-    std::string range = std::to_string(plan.offset) + "-";
-    curl_easy_setopt(e, CURLOPT_RANGE, range.c_str());
-    if (!plan.if_range.empty()) {
-      t.headers = curl_slist_append(t.headers, ("If-Range: " + plan.if_range).c_str());
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
-    }
-  }
-}
+  int open_errno = 0;
+  int write_errno = 0;
+
+ private:
+  DownloadJob& m_job;
+  std::string m_url;
+  std::string m_scheme;
+  Reporter& m_reporter;
+  int m_fd = -1;
+  std::unique_ptr<Hasher> m_hasher;
+  std::uint64_t m_offset = 0;
+  std::uint64_t m_written = 0;
+  bool m_discarding = false;
+};
 
 // A one-line reason for a failed attempt, naming the URL, the HTTP status and the attempt.
-std::string attempt_failure(const Transfer& t, CURLcode code, long status, int attempts) {
-  std::string where = redact_url(t.url);
+std::string attempt_failure(const std::string& url, const DownloadJob& job,
+                            const PartialSink& sink, const net::Response& r, int attempts) {
+  std::string where = net::redact_url(url);
   std::string attempt =
-      " (attempt " + std::to_string(t.state.attempt) + " of " + std::to_string(attempts) + ")";
-  if (t.write_errno != 0) {
-    return "cannot write " + t.state.job->partial.string() + ": " + errno_text(t.write_errno);
+      " (attempt " + std::to_string(r.attempt) + " of " + std::to_string(attempts) + ")";
+  if (sink.write_errno != 0) {
+    return "cannot write " + job.partial.string() + ": " + errno_text(sink.write_errno);
   }
-  if (code == CURLE_OK && status == 404) return where + ": not found (HTTP 404)";
-  if (code == CURLE_OK && status == 410) return where + ": gone (HTTP 410)";
-  if (code == CURLE_OK) return where + ": HTTP " + std::to_string(status) + attempt;
-  if (code == CURLE_FILE_COULDNT_READ_FILE) return where + ": no such file";
-  std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(code);
-  if (code == CURLE_OPERATION_TIMEDOUT && t.written == 0 && status == 0) {
+  bool answered = r.code == net::code::ok;
+  if (answered && r.status == 404) return where + ": not found (HTTP 404)";
+  if (answered && r.status == 410) return where + ": gone (HTTP 410)";
+  if (answered) return where + ": HTTP " + std::to_string(r.status) + attempt;
+  if (r.code == net::code::file_couldnt_read) return where + ": no such file";
+  std::string detail = r.error;
+  if (r.code == net::code::timed_out && sink.written() == 0 && r.status == 0) {
     detail = "no response within the timeout: " + detail;
   }
   return where + ": " + detail + attempt;
 }
 
-}  // namespace
-
-void apply_transfer_policy(void* curl_easy, const TransferPolicy& policy) {
-  CURL* e = curl_easy;
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, policy.max_redirects);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, policy.connect_timeout_s);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, policy.low_speed_limit);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, policy.low_speed_time_s);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent().c_str());
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-}
-
-fs::path partial_record_path(const fs::path& partial) {
-  return fs::path(partial.string() + ".json");
-}
-
-namespace {
-
-// The multi loop and the decisions between attempts.
+// The decisions between candidates; the transfers and their retries are the client's.
 class Engine {
  public:
-  Engine(const TransferPolicy& policy, long parallel, Reporter& reporter,
+  Engine(const net::TransferPolicy& policy, Reporter& reporter, net::HttpClient& http,
          const std::function<void(DownloadJob&)>& store)
-      : m_policy(policy),
-        m_parallel(parallel),
-        m_reporter(reporter),
-        m_store(store),
-        m_random(std::random_device{}()) {
-    m_multi = curl_multi_init();
-    curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, parallel);
-    curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, policy.host_connections);
-  }
-  ~Engine() { curl_multi_cleanup(m_multi); }
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+      : m_policy(policy), m_reporter(reporter), m_http(http), m_store(store) {}
 
-  void run(std::vector<DownloadJob>& jobs) {
-    for (auto& job : jobs) m_ready.push_back(JobState{&job, 0, 1});
-    while (!m_ready.empty() || !m_waiting.empty() || !m_active.empty()) {
-      promote_due();
-      while (static_cast<long>(m_active.size()) < m_parallel && !m_ready.empty()) {
-        JobState s = m_ready.front();
-        m_ready.pop_front();
-        start(s);
-      }
-      int running = 0;
-      curl_multi_perform(m_multi, &running);
-      int left = 0;
-      bool finished = false;
-      while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
-        if (msg->msg == CURLMSG_DONE) {
-          finish(msg->easy_handle, msg->data.result);
-          finished = true;
-        }
-      }
-      m_reporter.tick();
-      // Local files finish inside perform: go straight on when there is more to start.
-      bool can_start = !m_ready.empty() && static_cast<long>(m_active.size()) < m_parallel;
-      if (!finished && !can_start) {
-        curl_multi_poll(m_multi, nullptr, 0, poll_timeout_ms(), nullptr);
-      }
-    }
+  void run(std::vector<DownloadJob>& jobs, long parallel) {
+    for (auto& job : jobs) start(job, 0);
+    m_http.run(static_cast<std::size_t>(parallel), [this] { m_reporter.tick(); });
   }
 
  private:
   int attempts() const { return m_policy.retries + 1; }
 
-  void promote_due() {
-    auto now = Clock::now();
-    while (!m_waiting.empty() && m_waiting.begin()->first <= now) {
-      m_ready.push_back(m_waiting.begin()->second);
-      m_waiting.erase(m_waiting.begin());
-    }
-  }
-
-  int poll_timeout_ms() const {
-    long ms = 100;
-    if (!m_waiting.empty() && m_active.empty()) {
-      auto until = m_waiting.begin()->first - Clock::now();
-      ms = std::clamp<long>(
-          static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(until).count()),
-          0, 100);
-    }
-    return static_cast<int>(ms);
-  }
-
-  void start(JobState s) {
-    DownloadJob& job = *s.job;
-    if (s.candidate >= job.candidates.size()) return;  // exhausted: the job failed
-    const Candidate& c = job.candidates[s.candidate];
-    if (auto problem = url_problem(c.url)) {
+  void start(DownloadJob& job, std::size_t candidate) {
+    if (candidate >= job.candidates.size()) return;  // exhausted: the job failed
+    const Candidate& c = job.candidates[candidate];
+    if (auto problem = net::url_problem(c.url)) {
       job.failures.push_back(*problem);
       job.only_missing = false;
-      next_candidate(s, Outcome::permanent);
+      next_candidate(job, candidate, net::Outcome::permanent);
       return;
     }
-    auto t = std::make_unique<Transfer>();
-    t->state = s;
-    t->url = c.url;
-    t->scheme = url_scheme(c.url);
-    t->reporter = &m_reporter;
-    auto plan = open_partial(*t);
-    if (!plan) {
-      job.failures.push_back("cannot open " + job.partial.string() + ": " + errno_text(errno));
+    auto sink = std::make_unique<PartialSink>(job, c.url, m_reporter);
+    PartialSink* s = sink.get();
+    m_sinks.push_back(std::move(sink));
+    net::Request request = net::policy_request(m_policy, c.url);
+    request.allow_file = true;
+    request.sink = s;
+    request.on_retry = [this, &job, s, url = c.url](const net::Response& r,
+                                                    std::chrono::milliseconds delay) {
+      std::string reason = attempt_failure(url, job, *s, r, attempts());
+      if (r.code == net::code::range_error || r.status == 416) remove_partial(job.partial);
+      m_reporter.retry(job.name, net::redact_url(url), reason, delay);
+    };
+    m_http.submit(std::move(request), [this, &job, candidate, s](net::Response& r) {
+      finish(job, candidate, *s, r);
+    });
+  }
+
+  void finish(DownloadJob& job, std::size_t candidate, PartialSink& sink, net::Response& r) {
+    sink.close();
+    const std::string& url = job.candidates[candidate].url;
+    if (sink.open_errno != 0) {
+      job.failures.push_back("cannot open " + job.partial.string() + ": " +
+                             errno_text(sink.open_errno));
       m_reporter.failed(job.name, job.failures.back());
       return;
     }
-    t->easy = curl_easy_init();
-    configure_easy(*t, m_policy, *plan);
-    if (t->offset > 0) {
-      log::debug("resuming {} at byte {}", redact_url(t->url), t->offset);
-    }
-    curl_multi_add_handle(m_multi, t->easy);
-    m_active.emplace(t->easy, std::move(t));
-  }
-
-  // Opens the partial file and decides where to start: resume when the record names this URL.
-  std::optional<ResumePlan> open_partial(Transfer& t) {
-    const fs::path& partial = t.state.job->partial;
-    t.fd = ::open(partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (t.fd < 0) return std::nullopt;
-    t.hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
-    std::optional<PartialRecord> record;
-    if (auto text = read_file(partial_record_path(partial))) {
-      record = parse_partial_record(text.value());
-    }
-    off_t size = ::lseek(t.fd, 0, SEEK_END);
-    ResumePlan plan = plan_resume(record, t.url, size > 0 ? static_cast<std::uint64_t>(size) : 0);
-    if (plan.offset > 0 && !hash_prefix(t.fd, plan.offset, *t.hasher)) {
-      plan = ResumePlan{};
-      t.hasher = std::make_unique<Hasher>(HashAlgorithm::sha512);
-    }
-    if (plan.offset == 0 && (::ftruncate(t.fd, 0) != 0 || ::lseek(t.fd, 0, SEEK_SET) != 0)) {
-      return std::nullopt;
-    }
-    t.offset = plan.offset;
-    return plan;
-  }
-
-  void finish(CURL* easy, CURLcode code) {
-    auto node = m_active.extract(easy);
-    std::unique_ptr<Transfer> t = std::move(node.mapped());
-    curl_multi_remove_handle(m_multi, easy);
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    ::close(t->fd);
-    t->fd = -1;
-    Outcome outcome = t->write_errno != 0 ? Outcome::fatal : classify(code, status);
-    if (outcome == Outcome::ok) {
-      verify_and_store(*t);
+    net::Outcome outcome = sink.write_errno != 0 ? net::Outcome::fatal : r.outcome();
+    if (outcome == net::Outcome::ok) {
+      verify_and_store(job, candidate, sink);
       return;
     }
-    std::string reason = attempt_failure(*t, code, status, attempts());
-    bool restart = code == CURLE_RANGE_ERROR || status == 416;
-    if (restart) remove_partial(t->state.job->partial);
-    if (outcome == Outcome::transient && t->state.attempt < attempts()) {
-      schedule_retry(*t, reason);
-      return;
-    }
-    if (outcome == Outcome::fatal) remove_partial(t->state.job->partial);
-    t->state.job->failures.push_back(reason);
-    t->state.job->only_missing &= outcome == Outcome::missing;
-    t->state.job->disk_failed |= outcome == Outcome::fatal;
-    next_candidate(t->state, outcome);
+    std::string reason = attempt_failure(url, job, sink, r, attempts());
+    bool restart = r.code == net::code::range_error || r.status == 416;
+    if (restart || outcome == net::Outcome::fatal) remove_partial(job.partial);
+    job.failures.push_back(reason);
+    job.only_missing &= outcome == net::Outcome::missing;
+    job.disk_failed |= outcome == net::Outcome::fatal;
+    next_candidate(job, candidate, outcome);
   }
 
-  void verify_and_store(Transfer& t) {
-    DownloadJob& job = *t.state.job;
-    std::string actual = t.hasher->hex_digest();
+  void verify_and_store(DownloadJob& job, std::size_t candidate, PartialSink& sink) {
+    const std::string& url = job.candidates[candidate].url;
+    std::string actual = sink.hex_digest();
     if (actual != job.sha512) {
       remove_partial(job.partial);
       job.only_missing = false;
-      job.failures.push_back("sha512 mismatch for " + redact_url(t.url) + ": expected " +
+      job.failures.push_back("sha512 mismatch for " + net::redact_url(url) + ": expected " +
                              job.sha512 + ", got " + actual +
                              "; the partial file was deleted; upstream may have re-rolled the "
                              "archive (Bottlerocket #2831): check the new file and update sha512");
-      next_candidate(t.state, Outcome::permanent);
+      next_candidate(job, candidate, net::Outcome::permanent);
       return;
     }
-    job.from_url = t.url;
-    job.bytes = t.offset + t.written;
+    job.from_url = url;
+    job.bytes = sink.bytes();
     try {
       m_store(job);
       job.done = true;
-      m_reporter.fetched(job.name, redact_url(t.url), job.bytes);
+      m_reporter.fetched(job.name, net::redact_url(url), job.bytes);
     } catch (const Error& e) {
       job.failures.push_back(e.what());
       job.only_missing = false;
@@ -406,68 +270,57 @@ class Engine {
     remove_partial(job.partial);
   }
 
-  void schedule_retry(Transfer& t, const std::string& reason) {
-    std::optional<std::chrono::seconds> retry_after;
-    if (!t.retry_after.empty()) {
-      retry_after = parse_retry_after(t.retry_after, std::chrono::system_clock::now());
-    }
-    std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    auto delay = backoff_delay(m_policy, t.state.attempt, jitter(m_random), retry_after);
-    m_reporter.retry(t.state.job->name, redact_url(t.url), reason, delay);
-    JobState next = t.state;
-    next.attempt += 1;
-    m_waiting.emplace(Clock::now() + delay, next);
-  }
-
-  void next_candidate(JobState s, Outcome outcome) {
-    DownloadJob& job = *s.job;
-    std::size_t next = s.candidate + 1;
+  void next_candidate(DownloadJob& job, std::size_t candidate, net::Outcome outcome) {
+    std::size_t next = candidate + 1;
     if (next >= job.candidates.size()) {
       m_reporter.failed(job.name,
                         job.failures.empty() ? "no place to fetch from" : job.failures.back());
       return;
     }
-    if (outcome == Outcome::fatal) {
+    if (outcome == net::Outcome::fatal) {
       m_reporter.failed(job.name, job.failures.back());
       return;
     }
-    const Candidate& from = job.candidates[s.candidate];
+    const Candidate& from = job.candidates[candidate];
     const Candidate& to = job.candidates[next];
-    std::string what = outcome == Outcome::missing ? "not in" : "cannot fetch from";
+    std::string what = outcome == net::Outcome::missing ? "not in" : "cannot fetch from";
     m_reporter.info(job.name + ": " + what + " " +
-                    (from.place == Place::lookaside ? "lookaside " : "") + redact_url(from.url) +
-                    ", trying " + (to.place == Place::upstream ? "upstream " : "") +
-                    redact_url(to.url));
-    m_ready.push_back(JobState{s.job, next, 1});
+                    (from.place == Place::lookaside ? "lookaside " : "") +
+                    net::redact_url(from.url) + ", trying " +
+                    (to.place == Place::upstream ? "upstream " : "") + net::redact_url(to.url));
+    start(job, next);
   }
 
-  TransferPolicy m_policy;
-  long m_parallel;
+  const net::TransferPolicy& m_policy;
   Reporter& m_reporter;
+  net::HttpClient& m_http;
   const std::function<void(DownloadJob&)>& m_store;
-  std::mt19937_64 m_random;
-  CURLM* m_multi = nullptr;
-  std::deque<JobState> m_ready;
-  std::multimap<Clock::time_point, JobState> m_waiting;
-  std::map<CURL*, std::unique_ptr<Transfer>> m_active;
+  std::vector<std::unique_ptr<PartialSink>> m_sinks;
 };
 
 }  // namespace
 
-Downloader::Downloader(TransferPolicy policy, long parallel, Reporter& reporter)
-    : m_policy(std::move(policy)), m_parallel(std::max(1L, parallel)), m_reporter(reporter) {
-  static const bool initialised = [] {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  }();
-  if (!initialised) {
-    throw Error("cannot initialise libcurl");
-  }
+fs::path partial_record_path(const fs::path& partial) {
+  return fs::path(partial.string() + ".json");
 }
+
+Downloader::Downloader(net::TransferPolicy policy, long parallel, Reporter& reporter,
+                       net::HttpClient* http)
+    : m_policy(std::move(policy)),
+      m_parallel(std::max(1L, parallel)),
+      m_reporter(reporter),
+      m_http(http) {}
 
 void Downloader::run(std::vector<DownloadJob>& jobs,
                      const std::function<void(DownloadJob&)>& store) {
-  Engine engine(m_policy, m_parallel, m_reporter, store);
-  engine.run(jobs);
+  std::unique_ptr<net::HttpClient> owned;
+  net::HttpClient* http = m_http;
+  if (http == nullptr) {
+    owned = std::make_unique<net::CurlHttpClient>(m_policy);
+    http = owned.get();
+  }
+  Engine engine(m_policy, m_reporter, *http, store);
+  engine.run(jobs, m_parallel);
 }
 
 }  // namespace osbuild::fetch

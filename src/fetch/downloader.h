@@ -1,5 +1,5 @@
 #pragma once
-// Parallel downloads over libcurl's multi interface: each job tries its candidate URLs in order,
+// Parallel downloads through net::HttpClient: each job tries its candidate URLs in order,
 // retrying transient failures with backoff, resuming partial files with Range, hashing SHA-512
 // while writing. A job whose bytes match its digest is handed to the caller to store.
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "osbuild/fetch/retry.h"
+#include "osbuild/net/http.h"
 #include "progress.h"
 
 namespace osbuild::fetch {
@@ -40,15 +40,18 @@ struct DownloadJob {
 
 class Downloader {
  public:
-  Downloader(TransferPolicy policy, long parallel, Reporter& reporter);
+  // Over libcurl, or over `http` (not owned; a fake in unit tests).
+  Downloader(net::TransferPolicy policy, long parallel, Reporter& reporter,
+             net::HttpClient* http = nullptr);
   // Runs every job to its end. `store` is called with each job whose partial file matched its
   // digest; it may throw an Error, which fails that job.
   void run(std::vector<DownloadJob>& jobs, const std::function<void(DownloadJob&)>& store);
 
  private:
-  TransferPolicy m_policy;
+  net::TransferPolicy m_policy;
   long m_parallel;
   Reporter& m_reporter;
+  net::HttpClient* m_http = nullptr;
 };
 
 fs::path partial_record_path(const fs::path& partial);

@@ -6,8 +6,9 @@
 
 #include "downloader.h"
 #include "git.h"
+#include "osbuild/fetch/lookaside.h"
+#include "osbuild/net/url.h"
 #include "osbuild/store/sources.h"
-#include "osbuild/fetch/url.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/log.h"
@@ -20,6 +21,8 @@ using store::git_source_key;
 using store::indexed_and_sound;
 using store::StatCache;
 using store::store_and_index;
+using net::file_url_path;
+using net::redact_url;
 
 namespace {
 
@@ -259,7 +262,7 @@ class FetchRun {
                           {"url", redact_url(job.from_url)}};
       store_and_index(m_store, m_stats, job.partial, external_file_key(job.sha512), description);
     };
-    Downloader(TransferPolicy::from_environment(config::current_environment()),
+    Downloader(net::TransferPolicy::from_environment(config::current_environment()),
                parallel_downloads(m_ctx), m_reporter)
         .run(jobs, store);
     for (auto& job : jobs) {

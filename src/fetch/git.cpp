@@ -8,13 +8,15 @@
 #include <memory>
 #include <vector>
 
-#include "osbuild/fetch/url.h"
+#include "osbuild/net/url.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/log.h"
 
 namespace osbuild::fetch {
+
+using net::redact_url;
 
 namespace {
 

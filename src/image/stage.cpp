@@ -11,7 +11,7 @@
 #include "osbuild/image/filesystem.h"
 #include "osbuild/image/image.h"
 #include "osbuild/image/oci_layout.h"
-#include "osbuild/sandbox/sandbox.h"
+#include "osbuild/process/process.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
@@ -247,7 +247,7 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   }
   std::printf("making image %s (%zu packages)\n", prefix.c_str(), job.closure.size());
   std::fflush(stdout);
-  sandbox::InterruptGuard guard;
+  process::InterruptGuard guard;
   auto start = Clock::now();
   MadeImage made = make_image(job);
   Json description;

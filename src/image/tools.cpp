@@ -5,7 +5,6 @@
 #include <deque>
 #include <fstream>
 
-#include "osbuild/sandbox/sandbox.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
@@ -39,7 +38,8 @@ std::string tail_of(const std::filesystem::path& log, std::size_t lines) {
 
 }  // namespace
 
-Tools::Tools(std::filesystem::path log, std::int64_t epoch) : m_log(std::move(log)) {
+Tools::Tools(std::filesystem::path log, std::int64_t epoch, process::Runner& runner)
+    : m_log(std::move(log)), m_runner(runner) {
   std::string e = std::to_string(epoch);
   m_env = {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
            {"LC_ALL", "C"},
@@ -52,7 +52,7 @@ Tools::Tools(std::filesystem::path log, std::int64_t epoch) : m_log(std::move(lo
 const std::string& Tools::path(const std::string& name) {
   auto it = m_paths.find(name);
   if (it != m_paths.end()) return it->second;
-  std::string found = sandbox::find_program(name);
+  std::string found = process::find_program(name);
   if (found.empty()) {
     for (const char* dir : {"/usr/sbin/", "/sbin/"}) {  // not on every user's PATH
       if (std::filesystem::exists(std::string(dir) + name)) found = std::string(dir) + name;
@@ -85,8 +85,14 @@ void Tools::run(std::vector<std::string> argv) {
     m_started = true;
   }
   std::ofstream(m_log, std::ios::app) << "$ " << shown << "\n";
-  auto result = sandbox::run_process({argv, m_env, std::filesystem::current_path(), m_log});
-  if (sandbox::interrupted()) {
+  process::Command command;
+  command.argv = std::move(argv);
+  command.env = m_env;
+  command.out = process::Sink::file;
+  command.out_file = m_log;
+  command.err = process::Sink::same_as_stdout;
+  auto result = m_runner.run(command);
+  if (m_runner.interrupted()) {
     throw Error("image interrupted", "run osbuild image again", ExitCode::interrupted);
   }
   if (result.exit_code != 0) {

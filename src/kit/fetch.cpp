@@ -47,12 +47,8 @@ Json parse_document(const std::string& body, const std::string& what, const std:
 
 // The manifest of `arch` in the index.
 std::string manifest_for(const Json& index, Arch arch, const config::LockedKit& locked) {
-  std::vector<std::string> arches;
-  for (const auto& m : index.value("manifests", Json::array())) {
-    std::string a = m.value("platform", Json::object()).value("architecture", "");
-    if (a == oci_arch(arch)) return m.value("digest", "");
-    arches.push_back(a);
-  }
+  if (auto digest = manifest_of(index, arch)) return *digest;
+  std::vector<std::string> arches = index_arches(index);
   throw Error(fmt::format("kit {} {} ({}) has no manifest for {} ({}); it has: {}", locked.name,
                           locked.version, locked.source, arch_name(arch), oci_arch(arch),
                           arches.empty() ? std::string("none") : join(arches, ", ")),
@@ -89,19 +85,20 @@ KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arc
                 "republish the kit with `osbuild publish kit`");
   }
   Json m = parse_document(manifest->body, "manifest " + manifest_digest, source);
-  std::string config_digest = m.value("config", Json::object()).value("digest", "");
-  Json config =
-      parse_document(client.get_blob(repo, config_digest), "config " + config_digest, source);
-  if (config.value("name", "") != locked.name || config.value("arch", "") != arch_name(arch)) {
+  std::string config_digest = config_digest_of(m);
+  std::string config_what = "config " + config_digest;
+  KitConfig config = parse_config(
+      parse_document(client.get_blob(repo, config_digest), config_what, source),
+      config_what + " of " + source);
+  if (config.name != locked.name || config.arch != arch) {
     throw Error(fmt::format("kit {} {}: config {} describes {} for {}, not {} for {}", locked.name,
-                            locked.version, config_digest, config.value("name", "?"),
-                            config.value("arch", "?"), locked.name, arch_name(arch)),
+                            locked.version, config_digest, config.name, arch_name(config.arch),
+                            locked.name, arch_name(arch)),
                 "republish the kit with `osbuild publish kit`", ExitCode::verification);
   }
   std::set<std::string> layers;
   KitFetch out;
-  for (const auto& layer : m.value("layers", Json::array())) {
-    std::string digest = layer.value("digest", "");
+  for (const auto& digest : layer_digests(m)) {
     layers.insert(digest);
     ++out.layers;
     if (store.get_blob(hex_of(digest))) continue;      // verified in the store already
@@ -114,13 +111,11 @@ KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arc
     ++out.downloaded;
     out.bytes += data.size();
   }
-  Json packages = config.value("packages", Json::array());
-  for (const auto& p : packages) {
-    if (layers.count(p.value("digest", "")) == 0) {
+  for (const auto& p : config.packages) {
+    if (layers.count(p.digest) == 0) {
       throw Error(fmt::format("kit {} {}: config names package {} at {}, which is not a layer of "
                               "manifest {}",
-                              locked.name, locked.version, p.value("name", "?"),
-                              p.value("digest", "?"), manifest_digest),
+                              locked.name, locked.version, p.name, p.digest, manifest_digest),
                   "republish the kit with `osbuild publish kit`", ExitCode::verification);
     }
   }
@@ -133,8 +128,8 @@ KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arc
               {"index", locked.digest},
               {"manifest", manifest_digest},
               {"config", config_digest},
-              {"packages", packages},
-              {"kits", config.value("kits", Json::array())}};
+              {"packages", packages_json(config.packages)},
+              {"kits", kits_json(config.kits)}};
   workspace::write_fetched_kit(ctx.build_dir(), arch, locked.name, doc);
   return out;
 }

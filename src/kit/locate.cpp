@@ -53,10 +53,6 @@ void announce(const config::Overrides& o) {
 
 }  // namespace
 
-std::string oci_arch(Arch arch) {
-  return arch == Arch::x86_64 ? "amd64" : "arm64";
-}
-
 KitLocation locate(const Context& ctx, const std::string& kit, const std::string& vendor_name,
                    const std::string& wanted_by) {
   const config::Vendor& vendor = find_vendor(ctx, vendor_name, wanted_by);
@@ -82,24 +78,6 @@ KitLocation locate(const Context& ctx, const std::string& kit, const std::string
   }
   oci::RegistryLocation location = parse_or_throw(registry, registry_where, registry_key);
   return {vendor_name, location.host, location.repository(repository_name), vendor.insecure};
-}
-
-Json kits_json(const std::vector<config::KitDependency>& kits) {
-  Json out = Json::array();
-  for (const auto& k : kits) {
-    out.push_back({{"name", k.name}, {"version", k.version}, {"vendor", k.vendor}});
-  }
-  return out;
-}
-
-std::vector<config::KitDependency> kits_from_json(const Json& kits) {
-  std::vector<config::KitDependency> out;
-  if (!kits.is_array()) return out;
-  for (const auto& k : kits) {
-    if (!k.is_object()) continue;
-    out.push_back({k.value("name", ""), k.value("version", ""), k.value("vendor", "")});
-  }
-  return out;
 }
 
 void ping(oci::RegistryClient& client, const KitLocation& where, const std::string& kit) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "osbuild/kit/kit.h"
+#include "osbuild/util/fs.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::kit {
@@ -240,6 +241,48 @@ config::Lock Resolver::run() {
 
 config::Lock resolve_lock(const Context& ctx) {
   return Resolver(ctx).run();
+}
+
+std::vector<std::string> lock_changes(const std::optional<config::Lock>& old,
+                                      const config::Lock& lock) {
+  std::vector<std::string> changes;
+  for (const auto& k : lock.kits) {
+    const config::LockedKit* was = old ? old->find(k.name) : nullptr;
+    if (was == nullptr) {
+      changes.push_back(fmt::format("{} {} would be added", k.name, k.version));
+    } else if (was->version != k.version || was->digest != k.digest || was->vendor != k.vendor) {
+      changes.push_back(fmt::format("{} {} ({}) would become {} ({})", k.name, was->version,
+                                    was->digest.substr(0, 19), k.version, k.digest.substr(0, 19)));
+    }
+  }
+  if (old) {
+    for (const auto& k : old->kits) {
+      if (lock.find(k.name) == nullptr) {
+        changes.push_back(fmt::format("{} {} would be removed", k.name, k.version));
+      }
+    }
+  }
+  return changes;
+}
+
+UpdateSummary run_update(const Context& ctx) {
+  UpdateSummary out{resolve_lock(ctx), ctx.root() / config::k_lock_file, false};
+  std::string text = config::render_lock(out.lock);
+  std::string before;
+  if (auto old = read_file(out.path); old.ok()) before = old.value();
+  if (before == text) return out;
+  if (ctx.settings.boolean("locked")) {
+    // Like cargo's --locked: the lock may be checked, never changed.
+    auto old = before.empty() ? std::optional<config::Lock>() : config::read_lock(ctx.root());
+    std::vector<std::string> changes = lock_changes(old, out.lock);
+    if (changes.empty()) changes.push_back("the file's text would change");
+    throw Error("--locked: osbuild.lock is not up to date:\n  " + join(changes, "\n  "),
+                "run `osbuild update` without --locked and commit osbuild.lock",
+                ExitCode::verification);
+  }
+  write_file_atomic(out.path, text);
+  out.changed = true;
+  return out;
 }
 
 }  // namespace osbuild::kit

@@ -1,65 +1,20 @@
-// The OCI distribution API over libcurl: one easy handle per request, bearer/basic auth on 401.
-#include <curl/curl.h>
+// The OCI distribution API over net::HttpClient: one request at a time, bearer/basic auth on 401.
 #include <fmt/format.h>
 
 #include <cctype>
-#include <cstdio>
 #include <functional>
 #include <memory>
+
+#include "osbuild/net/url.h"
 
 #include "osbuild/oci/registry.h"
 #include "osbuild/util/json.h"
 #include "osbuild/util/log.h"
 #include "osbuild/util/text.h"
-#include "osbuild/version.h"
 
 namespace osbuild::oci {
 
-struct RegistryClient::Response {
-  long status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names; the last value wins
-  std::vector<std::string> challenges;         // every WWW-Authenticate value
-  std::string body;
-  std::string curl_error;  // set when no HTTP response arrived
-  std::uint64_t bytes_sent = 0;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
 namespace {
-
-bool curl_ready() {
-  static const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ok;
-}
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* r = static_cast<RegistryClient::Response*>(user);
-  r->body.append(data, size * count);
-  return size * count;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* r = static_cast<RegistryClient::Response*>(user);
-  std::string_view line(data, size * count);
-  auto colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string name = to_lower(trim(line.substr(0, colon)));
-    std::string value(trim(line.substr(colon + 1)));
-    if (name == "www-authenticate") r->challenges.push_back(value);
-    r->headers[name] = value;
-  } else if (line.rfind("HTTP/", 0) == 0) {
-    r->headers.clear();  // a new response (after 100 Continue or a redirect)
-    r->challenges.clear();
-  }
-  return size * count;
-}
-
-std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-  return std::fread(buffer, size, count, static_cast<std::FILE*>(user)) * size;
-}
 
 std::string url_escape(std::string_view text) {
   std::string out;
@@ -102,7 +57,14 @@ std::string short_body(const std::string& body) {
 }  // namespace
 
 RegistryClient::RegistryClient(ClientOptions options)
-    : m_options(std::move(options)), m_base(base_url(m_options.host, m_options.insecure)) {}
+    : m_options(std::move(options)),
+      m_base(base_url(m_options.host, m_options.insecure)),
+      m_http(m_options.http) {
+  if (m_http == nullptr) {
+    m_owned_http = std::make_unique<net::CurlHttpClient>();
+    m_http = m_owned_http.get();
+  }
+}
 
 RegistryClient::~RegistryClient() = default;
 
@@ -163,7 +125,7 @@ void RegistryClient::authenticate(const std::string& challenge_header, const std
         base64_encode(m_credentials.credentials->user + ":" + m_credentials.credentials->password));
   }
   // The token request itself carries no bearer token: an empty scope means "no auth retry".
-  Response r = request("GET", url, headers, nullptr, nullptr, "");
+  net::Response r = request(net::Method::get, url, headers, nullptr, nullptr, "");
   if (r.status != 200) {
     throw Error(fmt::format("the token service {} refused a token for {} (HTTP {}): {}",
                             realm->second, want_scope, r.status, short_body(r.body)),
@@ -185,87 +147,63 @@ void RegistryClient::authenticate(const std::string& challenge_header, const std
   m_tokens[scope] = token;
 }
 
-RegistryClient::Response RegistryClient::request(const std::string& method, const std::string& url,
-                                                 const std::vector<std::string>& headers,
-                                                 const std::string* body,
-                                                 const std::filesystem::path* upload_file,
-                                                 const std::string& scope) {
-  if (!curl_ready()) throw Error("libcurl failed to initialise");
+std::string RegistryClient::resolve(const std::string& reference) const {
+  auto base = net::Url::parse(m_base);
+  if (!base) return reference;
+  auto joined = base.value().join(reference);
+  return joined ? joined.value().text() : reference;
+}
+
+net::Response RegistryClient::send(net::Method method, const std::string& url,
+                                   const std::vector<std::string>& headers, const std::string* body,
+                                   const std::filesystem::path* upload_file) {
+  net::Request req;
+  req.method = method;
+  req.url = url;
+  req.headers = headers;
+  req.connect_timeout_s = m_options.connect_timeout_s;
+  req.timeout_ms = m_options.timeout_seconds * 1000;
+  if (method == net::Method::get) req.max_redirects = 5;
+  if (body != nullptr) req.body = *body;
+  if (upload_file != nullptr) {
+    if (!std::filesystem::is_regular_file(*upload_file)) {
+      throw Error("cannot open " + upload_file->string() + " to upload it");
+    }
+    req.body_file = *upload_file;
+  }
+  return m_http->perform(std::move(req));
+}
+
+net::Response RegistryClient::request(net::Method method, const std::string& url,
+                                      const std::vector<std::string>& headers,
+                                      const std::string* body,
+                                      const std::filesystem::path* upload_file,
+                                      const std::string& scope) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Response r;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), curl_easy_cleanup);
-    if (!easy) throw Error("libcurl failed to create a handle");
-    CURL* e = easy.get();
-    char errbuf[CURL_ERROR_SIZE] = {};
-    curl_slist* list = nullptr;
-    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    std::vector<std::string> all = headers;
     if (!scope.empty()) {
       std::string auth = authorization(scope);
-      if (!auth.empty()) list = curl_slist_append(list, ("Authorization: " + auth).c_str());
+      if (!auth.empty()) all.push_back("Authorization: " + auth);
     }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list_guard(list,
-                                                                           curl_slist_free_all);
-    std::string agent = std::string("osbuild/") + OSBUILD_VERSION;
-    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(e, CURLOPT_USERAGENT, agent.c_str());
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, m_options.connect_timeout_seconds);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, m_options.timeout_seconds);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    std::unique_ptr<std::FILE, decltype(&std::fclose)> file(nullptr, std::fclose);
-    if (method == "GET") {
-      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-      curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-      curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    } else if (method == "HEAD") {
-      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else if (upload_file != nullptr) {
-      file.reset(std::fopen(upload_file->c_str(), "rb"));
-      if (!file) throw Error("cannot open " + upload_file->string() + " to upload it");
-      std::error_code ec;
-      auto size = std::filesystem::file_size(*upload_file, ec);
-      curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
-      curl_easy_setopt(e, CURLOPT_READDATA, file.get());
-      curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
-    } else {
-      static const std::string empty;
-      const std::string& data = body != nullptr ? *body : empty;
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, data.data());
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(data.size()));
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
-    }
-    CURLcode rc = curl_easy_perform(e);
-    if (rc != CURLE_OK) {
-      r.curl_error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-      return r;
-    }
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_off_t sent = 0;
-    curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &sent);
-    r.bytes_sent = static_cast<std::uint64_t>(sent);
-    if (r.status == 401 && attempt == 0 && !scope.empty() && !r.challenges.empty()) {
-      log::debug("{} {}: 401, authenticating", method, url);
-      authenticate(r.challenges.front(), scope);
+    net::Response r = send(method, url, all, body, upload_file);
+    if (r.code != net::code::ok) return r;
+    auto challenges = r.header_values("www-authenticate");
+    if (r.status == 401 && attempt == 0 && !scope.empty() && !challenges.empty()) {
+      log::debug("{} {}: 401, authenticating", net::method_name(method), url);
+      authenticate(challenges.front(), scope);
       continue;
     }
     return r;
   }
-  throw Error(fmt::format("{} still refuses {} {} after authenticating", m_base, method, url),
+  throw Error(fmt::format("{} still refuses {} {} after authenticating", m_base,
+                          net::method_name(method), url),
               "check that the credentials may pull and push this repository");
 }
 
-Error RegistryClient::http_error(const std::string& what, const Response& r) const {
-  if (!r.curl_error.empty()) {
+Error RegistryClient::http_error(const std::string& what, const net::Response& r) const {
+  if (r.code != net::code::ok) {
     return Error(
-        fmt::format("cannot reach the registry at {} ({}): {}", m_base, what, r.curl_error),
+        fmt::format("cannot reach the registry at {} ({}): {}", m_base, what, r.error),
         fmt::format("start the registry at {}, or point the vendor's `registry` in "
                     "osbuild.toml at one that runs",
                     m_options.host));
@@ -281,8 +219,8 @@ Error RegistryClient::http_error(const std::string& what, const Response& r) con
 
 void RegistryClient::ping() {
   // No auth attempt: a 401 already proves a registry answers.
-  Response r = request("GET", m_base + "/v2/", {}, nullptr, nullptr, "");
-  if (!r.curl_error.empty() || (r.status != 200 && r.status != 401)) {
+  net::Response r = request(net::Method::get, m_base + "/v2/", {}, nullptr, nullptr, "");
+  if (r.code != net::code::ok || (r.status != 200 && r.status != 401)) {
     throw http_error("GET /v2/", r);
   }
   if (r.status == 200 && r.header("docker-distribution-api-version").empty() &&
@@ -295,7 +233,7 @@ void RegistryClient::ping() {
 }
 
 bool RegistryClient::has_blob(const std::string& repository, const std::string& digest) {
-  Response r = request("HEAD", api_url(m_base, repository, "blobs", digest), {}, nullptr, nullptr,
+  net::Response r = request(net::Method::head, api_url(m_base, repository, "blobs", digest), {}, nullptr, nullptr,
                        pull_scope(repository));
   if (r.status == 200) return true;
   if (r.status == 404) return false;
@@ -303,7 +241,7 @@ bool RegistryClient::has_blob(const std::string& repository, const std::string& 
 }
 
 std::string RegistryClient::get_blob(const std::string& repository, const std::string& digest) {
-  Response r = request("GET", api_url(m_base, repository, "blobs", digest), {}, nullptr, nullptr,
+  net::Response r = request(net::Method::get, api_url(m_base, repository, "blobs", digest), {}, nullptr, nullptr,
                        pull_scope(repository));
   if (r.status != 200) throw http_error(fmt::format("GET {} blob {}", repository, digest), r);
   auto ok = verify_digest(r.body, digest);
@@ -313,66 +251,6 @@ std::string RegistryClient::get_blob(const std::string& repository, const std::s
                 ExitCode::verification);
   }
   return std::move(r.body);
-}
-
-namespace {
-
-struct Upload {
-  const std::filesystem::path* file = nullptr;
-  const std::string* data = nullptr;
-};
-
-}  // namespace
-
-static BlobPush push_blob(
-    RegistryClient& client, const std::string& base, const std::string& repository,
-    const std::string& digest, const Upload& up, const std::optional<std::string>& mount_from,
-    const std::function<RegistryClient::Response(
-        const std::string&, const std::string&, const std::vector<std::string>&, const std::string*,
-        const std::filesystem::path*)>& send,
-    const std::function<Error(const std::string&, const RegistryClient::Response&)>& fail) {
-  BlobPush result;
-  if (client.has_blob(repository, digest)) {
-    result.outcome = BlobPush::Outcome::present;
-    return result;
-  }
-  std::string uploads = api_url(base, repository, "blobs", "uploads/");
-  if (mount_from && *mount_from != repository) {
-    auto r = send(
-        "POST",
-        with_query(uploads, "mount=" + url_escape(digest) + "&from=" + url_escape(*mount_from)),
-        {"Content-Length: 0"}, nullptr, nullptr);
-    if (r.status == 201) {
-      result.outcome = BlobPush::Outcome::mounted;
-      return result;
-    }
-    if (r.status != 202) throw fail("mount blob " + digest, r);
-    // 202: the registry did not mount and opened an upload session instead; cancel it.
-    std::string location = r.header("location");
-    if (!location.empty()) {
-      if (location.front() == '/') location = base + location;
-      send("DELETE", location, {}, nullptr, nullptr);
-    }
-  }
-  auto start = send("POST", uploads, {"Content-Length: 0"}, nullptr, nullptr);
-  if (start.status != 202) throw fail("start the upload of blob " + digest, start);
-  std::string location = start.header("location");
-  if (location.empty()) {
-    throw Error(fmt::format("{} opened an upload for {} without a Location header", base, digest));
-  }
-  if (location.front() == '/') location = base + location;
-  std::string put_url = with_query(location, "digest=" + url_escape(digest));
-  auto put = send("PUT", put_url, {"Content-Type: application/octet-stream"}, up.data, up.file);
-  if (put.status != 201) throw fail("upload blob " + digest, put);
-  std::string reported = put.header("docker-content-digest");
-  if (!reported.empty() && reported != digest) {
-    throw Error(fmt::format("{} stored blob {} under digest {}", base, digest, reported),
-                "the upload was corrupted on the way; run the command again",
-                ExitCode::verification);
-  }
-  result.outcome = BlobPush::Outcome::uploaded;
-  result.bytes_sent = put.bytes_sent;
-  return result;
 }
 
 BlobPush RegistryClient::push_blob_file(const std::string& repository, const std::string& digest,
@@ -390,20 +268,54 @@ BlobPush RegistryClient::push_upload(const std::string& repository, const std::s
                                      const std::filesystem::path* file, const std::string* data,
                                      const std::optional<std::string>& mount_from) {
   std::string scope = push_scope(repository);
-  auto send = [this, &scope](const std::string& m, const std::string& u,
-                             const std::vector<std::string>& h, const std::string* b,
-                             const std::filesystem::path* f) {
-    return request(m, u, h, b, f, scope);
-  };
-  auto fail = [this](const std::string& w, const Response& r) { return http_error(w, r); };
-  return push_blob(*this, m_base, repository, digest, Upload{file, data}, mount_from, send, fail);
+  BlobPush result;
+  if (has_blob(repository, digest)) {
+    result.outcome = BlobPush::Outcome::present;
+    return result;
+  }
+  std::string uploads = api_url(m_base, repository, "blobs", "uploads/");
+  if (mount_from && *mount_from != repository) {
+    auto r = request(
+        net::Method::post,
+        with_query(uploads, "mount=" + url_escape(digest) + "&from=" + url_escape(*mount_from)),
+        {"Content-Length: 0"}, nullptr, nullptr, scope);
+    if (r.status == 201) {
+      result.outcome = BlobPush::Outcome::mounted;
+      return result;
+    }
+    if (r.status != 202) throw http_error("mount blob " + digest, r);
+    // 202: the registry did not mount and opened an upload session instead; cancel it.
+    if (std::string location = r.header("location"); !location.empty()) {
+      request(net::Method::del, resolve(location), {}, nullptr, nullptr, scope);
+    }
+  }
+  auto start = request(net::Method::post, uploads, {"Content-Length: 0"}, nullptr, nullptr, scope);
+  if (start.status != 202) throw http_error("start the upload of blob " + digest, start);
+  std::string location = start.header("location");
+  if (location.empty()) {
+    throw Error(
+        fmt::format("{} opened an upload for {} without a Location header", m_base, digest));
+  }
+  std::string put_url = with_query(resolve(location), "digest=" + url_escape(digest));
+  auto put = request(net::Method::put, put_url, {"Content-Type: application/octet-stream"}, data,
+                     file, scope);
+  if (put.status != 201) throw http_error("upload blob " + digest, put);
+  std::string reported = put.header("docker-content-digest");
+  if (!reported.empty() && reported != digest) {
+    throw Error(fmt::format("{} stored blob {} under digest {}", m_base, digest, reported),
+                "the upload was corrupted on the way; run the command again",
+                ExitCode::verification);
+  }
+  result.outcome = BlobPush::Outcome::uploaded;
+  result.bytes_sent = put.sent;
+  return result;
 }
 
 std::optional<Manifest> RegistryClient::get_manifest(const std::string& repository,
                                                      const std::string& reference) {
   std::vector<std::string> headers = {
       fmt::format("Accept: {}, {}", k_manifest_media_type, k_index_media_type)};
-  Response r = request("GET", api_url(m_base, repository, "manifests", reference), headers, nullptr,
+  net::Response r = request(net::Method::get, api_url(m_base, repository, "manifests", reference), headers, nullptr,
                        nullptr, pull_scope(repository));
   if (r.status == 404) return std::nullopt;
   if (r.status != 200)
@@ -429,7 +341,7 @@ std::optional<Manifest> RegistryClient::get_manifest(const std::string& reposito
 std::string RegistryClient::put_manifest(const std::string& repository,
                                          const std::string& reference,
                                          const std::string& media_type, const std::string& body) {
-  Response r = request("PUT", api_url(m_base, repository, "manifests", reference),
+  net::Response r = request(net::Method::put, api_url(m_base, repository, "manifests", reference),
                        {"Content-Type: " + media_type}, &body, nullptr, push_scope(repository));
   if (r.status != 201 && r.status != 200) {
     throw http_error(fmt::format("PUT manifest {}:{}", repository, reference), r);
@@ -448,7 +360,7 @@ std::vector<std::string> RegistryClient::list_tags(const std::string& repository
   std::vector<std::string> tags;
   std::string url = api_url(m_base, repository, "tags", "list");
   for (int page = 0; page < 1000 && !url.empty(); ++page) {
-    Response r = request("GET", url, {}, nullptr, nullptr, pull_scope(repository));
+    net::Response r = request(net::Method::get, url, {}, nullptr, nullptr, pull_scope(repository));
     if (r.status == 404) return tags;
     if (r.status != 200) throw http_error("list the tags of " + repository, r);
     Json doc = Json::parse(r.body, nullptr, false);
@@ -469,7 +381,7 @@ std::vector<std::string> RegistryClient::list_tags(const std::string& repository
     if (open != std::string::npos && close != std::string::npos && close > open &&
         link.find("rel=\"next\"") != std::string::npos) {
       url = link.substr(open + 1, close - open - 1);
-      if (!url.empty() && url.front() == '/') url = m_base + url;
+      if (!url.empty()) url = resolve(url);
     }
   }
   return tags;

@@ -39,4 +39,11 @@ kit::BuiltKit build_kit(Context& ctx, const std::string& name) {
   return kit::assemble_kit(ctx, name, options.packages);
 }
 
+kit::PublishSummary publish_kit(Context& ctx, const kit::PublishOptions& options,
+                                const kit::PublishObserver& observer) {
+  kit::PublishTarget target = kit::publish_target(ctx, options);
+  kit::BuiltKit built = build_kit(ctx, target.kit);
+  return kit::run_publish(ctx, target, built, observer);
+}
+
 }  // namespace osbuild::pipeline

@@ -1,17 +1,12 @@
-// Reading repository files: local files directly, HTTP through libcurl's easy interface with
-// the fetch stage's timeouts and retries for transient failures.
+// Reading repository files: local files directly, HTTP through net::HttpClient with the transfer
+// policy's timeouts and retries for transient failures.
 #include "osbuild/repo/transport.h"
 
-#include <curl/curl.h>
-
-#include <chrono>
-#include <cstdio>
 #include <fstream>
-#include <thread>
 
 #include "osbuild/config/settings.h"
-#include "osbuild/fetch/retry.h"
-#include "osbuild/fetch/url.h"
+#include "osbuild/net/http.h"
+#include "osbuild/net/url.h"
 #include "osbuild/util/error.h"
 
 namespace osbuild::repo {
@@ -51,95 +46,82 @@ FetchStatus fetch_local(const std::string& url, const fs::path& path, std::uint6
   return FetchStatus::ok;
 }
 
-struct Transfer {
-  const std::function<void(std::string_view)>* sink = nullptr;
-  std::uint64_t max_bytes = 0;
-  std::uint64_t received = 0;
-  bool oversized = false;
-  std::string pending;  // the body of the current attempt, handed on once it succeeded
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::size_t n = size * count;
-  t->received += n;
-  if (t->received > t->max_bytes) {
-    t->oversized = true;
-    return 0;
-  }
-  t->pending.append(data, n);
-  if (t->pending.size() >= (4u << 20)) {  // stream big targets instead of holding them
-    (*t->sink)(t->pending);
-    t->pending.clear();
-  }
-  return n;
-}
-
-class CurlTransport : public Transport {
+// Holds an attempt's body until it succeeded; a big one is streamed on, after which the transfer
+// can no longer be retried.
+class StreamSink : public net::BodySink {
  public:
-  CurlTransport()
-      : m_policy(fetch::TransferPolicy::from_environment(config::current_environment())) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+  explicit StreamSink(const std::function<void(std::string_view)>& sink) : m_sink(sink) {}
+  std::optional<net::Resume> open(int /*attempt*/) override {
+    if (m_streamed) return std::nullopt;
+    m_pending.clear();
+    return net::Resume{};
   }
-
-  FetchStatus fetch(const std::string& url, std::uint64_t max_bytes,
-                    const std::function<void(std::string_view)>& sink) override {
-    if (auto path = fetch::file_url_path(url)) {
-      return fetch_local(url, *path, max_bytes, sink);
+  bool begin(const net::Response& /*head*/) override { return true; }
+  bool write(std::string_view data) override {
+    m_pending.append(data);
+    if (m_pending.size() >= (4u << 20)) {  // stream big targets instead of holding them
+      m_sink(m_pending);
+      m_pending.clear();
+      m_streamed = true;
     }
-    for (int attempt = 1;; ++attempt) {
-      Transfer t;
-      t.sink = &sink;
-      t.max_bytes = max_bytes;
-      auto [code, status] = perform(url, t);
-      if (t.oversized) {
-        too_large(url, max_bytes);
-      }
-      fetch::Outcome outcome = fetch::classify(code, status);
-      if (outcome == fetch::Outcome::ok) {
-        if (!t.pending.empty()) {
-          sink(t.pending);
-        }
-        return FetchStatus::ok;
-      }
-      if (outcome == fetch::Outcome::missing) {
-        return FetchStatus::missing;
-      }
-      bool streamed = t.received > t.pending.size();  // part of the body already went out
-      if (outcome != fetch::Outcome::transient || attempt > m_policy.retries || streamed) {
-        std::string what = status != 0
-                               ? "HTTP " + std::to_string(status)
-                               : std::string(curl_easy_strerror(static_cast<CURLcode>(code)));
-        throw Error("cannot read " + fetch::redact_url(url) + ": " + what + " (attempt " +
-                        std::to_string(attempt) + ")",
-                    "check that the repository server is up and the URL in Infra.toml is right");
-      }
-      std::this_thread::sleep_for(fetch::backoff_delay(m_policy, attempt, 0.75));
-    }
+    return true;
+  }
+  void flush() {
+    if (!m_pending.empty()) m_sink(m_pending);
   }
 
  private:
-  std::pair<int, long> perform(const std::string& url, Transfer& t) {
-    CURL* e = curl_easy_init();
-    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    fetch::apply_transfer_policy(e, m_policy);
-    CURLcode code = curl_easy_perform(e);
-    long status = 0;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(e);
-    return {static_cast<int>(code), status};
+  const std::function<void(std::string_view)>& m_sink;
+  std::string m_pending;
+  bool m_streamed = false;
+};
+
+class HttpTransport : public Transport {
+ public:
+  HttpTransport(std::unique_ptr<net::HttpClient> http, net::TransferPolicy policy)
+      : m_http(std::move(http)), m_policy(policy) {}
+
+  FetchStatus fetch(const std::string& url, std::uint64_t max_bytes,
+                    const std::function<void(std::string_view)>& sink) override {
+    if (auto path = net::file_url_path(url)) {
+      return fetch_local(url, *path, max_bytes, sink);
+    }
+    StreamSink stream(sink);
+    net::Request request = net::policy_request(m_policy, url);
+    request.max_body = max_bytes;
+    request.sink = &stream;
+    net::Response r = m_http->perform(std::move(request));
+    if (r.too_large) {
+      too_large(url, max_bytes);
+    }
+    if (r.ok()) {
+      stream.flush();
+      return FetchStatus::ok;
+    }
+    if (r.outcome() == net::Outcome::missing) {
+      return FetchStatus::missing;
+    }
+    std::string what = r.status != 0 ? "HTTP " + std::to_string(r.status) : r.error;
+    throw Error("cannot read " + net::redact_url(url) + ": " + what + " (attempt " +
+                    std::to_string(r.attempt) + ")",
+                "check that the repository server is up and the URL in Infra.toml is right");
   }
 
-  fetch::TransferPolicy m_policy;
+ private:
+  std::unique_ptr<net::HttpClient> m_http;
+  net::TransferPolicy m_policy;
 };
 
 }  // namespace
 
 std::unique_ptr<Transport> make_transport() {
-  return std::make_unique<CurlTransport>();
+  auto policy = net::TransferPolicy::from_environment(config::current_environment());
+  return make_http_transport(std::make_unique<net::CurlHttpClient>(policy), policy);
+}
+
+std::unique_ptr<Transport> make_http_transport(std::unique_ptr<net::HttpClient> http,
+                                               net::TransferPolicy policy) {
+  return std::make_unique<HttpTransport>(std::move(http), policy);
 }
 
 FetchStatus MemoryTransport::fetch(const std::string& url, std::uint64_t max_bytes,

@@ -22,27 +22,6 @@ std::string_view sandbox_kind_name(SandboxKind kind) {
   return "?";
 }
 
-std::string find_program(std::string_view name) {
-  if (name.find('/') != std::string_view::npos) {
-    return std::string(name);
-  }
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr && *path != '\0' ? path : "/usr/local/bin:/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    std::size_t end = dirs.find(':', start);
-    if (end == std::string::npos) {
-      end = dirs.size();
-    }
-    std::string candidate = dirs.substr(start, end - start) + "/" + std::string(name);
-    if (end > start && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-    start = end + 1;
-  }
-  return {};
-}
-
 namespace {
 
 // A pid namespace of its own, whose init is killed with osbuild (--kill-child), takes every
@@ -56,11 +35,16 @@ const std::vector<std::string> k_unshare_probe = [] {
 }();
 
 bool probe(const std::vector<std::string>& argv) {
-  if (find_program(argv.front()).empty()) {
+  if (process::find_program(argv.front()).empty()) {
     return false;
   }
-  ProcessSpec spec{argv, {{"PATH", "/usr/bin:/bin"}}, "/", "/dev/null"};
-  return run_process(spec).exit_code == 0;
+  process::Command command;
+  command.argv = argv;
+  command.env = std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}};
+  command.cwd = "/";
+  command.out = process::Sink::null;
+  command.err = process::Sink::null;
+  return process::system_runner().run(command).exit_code == 0;
 }
 
 SandboxKind probe_sandbox() {
@@ -122,6 +106,19 @@ std::vector<std::string> sandbox_argv(SandboxKind kind, const SandboxSpec& spec,
   }
   argv.insert(argv.end(), command.begin(), command.end());
   return argv;
+}
+
+process::Command sandbox_command(SandboxKind kind, const SandboxSpec& spec,
+                                 const std::vector<std::string>& command,
+                                 std::map<std::string, std::string> env, const fs::path& log) {
+  process::Command out;
+  out.argv = sandbox_argv(kind, spec, command);
+  out.env = std::move(env);
+  out.cwd = spec.cwd;
+  out.out = process::Sink::file;
+  out.out_file = log;
+  out.err = process::Sink::same_as_stdout;
+  return out;
 }
 
 }  // namespace osbuild::sandbox

@@ -1,6 +1,5 @@
 #include "osbuild/store/remote.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -8,13 +7,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <memory>
 
+#include "osbuild/net/url.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
+#include "osbuild/util/text.h"
 #include "osbuild/util/units.h"
-#include "osbuild/version.h"
 
 namespace osbuild::store {
 
@@ -23,40 +22,55 @@ namespace {
 constexpr std::uint64_t k_max_action_bytes = 4u << 20;  // an ac/ entry is a few hundred bytes
 constexpr std::uint64_t k_max_status_bytes = 1u << 20;
 
-// "user:pass@" with "%40" for '@' and the like: percent-decoded.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0 &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 bool plain_file_name(std::string_view name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
          name.find('\0') == std::string_view::npos;
 }
 
-void ensure_curl() {
-  static const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!ok) {
-    throw Error("libcurl could not be initialised", "check the libcurl installation");
+}  // namespace
+
+// A blob's body: into a temporary file in the store, hashed on the way. An error page is
+// dropped.
+class BlobSink : public net::BodySink {
+ public:
+  BlobSink(const fs::path& cas) : file(cas / "remote", Durability::cache) {}
+  std::optional<net::Resume> open(int /*attempt*/) override { return net::Resume{}; }
+  bool begin(const net::Response& head) override {
+    m_discard = head.status < 200 || head.status >= 300;
+    return true;
   }
+  bool write(std::string_view data) override {
+    if (m_discard) return true;
+    hasher.update(data.data(), data.size());
+    std::size_t done = 0;
+    while (done < data.size()) {
+      ssize_t w = ::write(file.fd(), data.data() + done, data.size() - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        write_errno = errno;
+        return false;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    return true;
+  }
+
+  AtomicFile file;
+  Hasher hasher{HashAlgorithm::sha256};
+  int write_errno = 0;
+
+ private:
+  bool m_discard = false;
+};
+
+namespace {
+
+// "what: <libcurl's words>" or "what: HTTP <status>".
+std::string failure(const std::string& what, const net::Response& r) {
+  if (r.code != net::code::ok) {
+    return fmt::format("{}: {}", what, r.error);
+  }
+  return fmt::format("{}: HTTP {}", what, r.status);
 }
 
 }  // namespace
@@ -69,20 +83,12 @@ Result<RemoteUrl> parse_remote_url(std::string_view url) {
         std::string(url.substr(url.rfind('@') == std::string_view::npos ? 0 : url.rfind('@') + 1)) +
         "' is not a URL: expected http(s)://host[/prefix]"};
   }
-  std::string scheme = lower(url.substr(0, scheme_end));
+  std::string scheme = to_lower(url.substr(0, scheme_end));
   std::string_view rest = url.substr(scheme_end + 3);
-  auto path_start = rest.find('/');
-  std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? "" : rest.substr(path_start);
-  RemoteUrl out;
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string_view path = rest.substr(authority.size());
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = authority.substr(0, at);
     authority = authority.substr(at + 1);
-    auto colon = userinfo.find(':');
-    out.user = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      out.password = percent_decode(userinfo.substr(colon + 1));
-    }
   }
   std::string redacted = scheme + "://" + std::string(authority) + std::string(path);
   if (scheme != "http" && scheme != "https") {
@@ -100,10 +106,20 @@ Result<RemoteUrl> parse_remote_url(std::string_view url) {
   if (path.find_first_of("?#") != std::string_view::npos) {
     return Failure{"'" + redacted + "' has a query or fragment: give only scheme, host and prefix"};
   }
-  while (!path.empty() && path.back() == '/') {
-    path.remove_suffix(1);
+  auto parsed = net::Url::parse(url);
+  if (!parsed) {
+    return Failure{parsed.error()};
   }
-  out.base = scheme + "://" + lower(authority) + std::string(path);
+  const net::Url& u = parsed.value();
+  std::string prefix = u.path();
+  while (!prefix.empty() && prefix.back() == '/') {
+    prefix.pop_back();
+  }
+  RemoteUrl out;
+  out.user = u.user();
+  out.password = u.password();
+  std::string port = u.port();
+  out.base = scheme + "://" + to_lower(u.host()) + (port.empty() ? "" : ":" + port) + prefix;
   return out;
 }
 
@@ -151,97 +167,11 @@ Result<std::vector<RemoteOutput>> validate_action_entry(std::string_view body) {
   return out;
 }
 
-// One HTTP request, run alone or with others through a multi handle.
-struct RemoteCache::Request {
-  enum class Method { get, head, put };
-  Method method = Method::get;
-  std::string url;
-  std::string what;  // "ac/<key>", "cas/<digest>", "status": for messages
-
-  // GET: into `body` (up to `limit` bytes) or, for a blob, into `file`, hashed on the way.
-  std::string body;
-  std::uint64_t limit = k_max_action_bytes;
-  std::unique_ptr<AtomicFile> file;
-  std::unique_ptr<Hasher> hasher;
-  std::uint64_t received = 0;
-  bool too_long = false;
-  int write_errno = 0;
-
-  // PUT: from `body` or from the file at `source`.
-  fs::path source;
-  std::FILE* in = nullptr;
-  std::size_t sent = 0;
-  std::uint64_t upload_size = 0;
-
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  CURLcode code = CURLE_OK;
-  long http_status = 0;
-  char errbuf[CURL_ERROR_SIZE] = {};
-
-  ~Request() {
-    if (easy != nullptr) curl_easy_cleanup(easy);
-    if (headers != nullptr) curl_slist_free_all(headers);
-    if (in != nullptr) std::fclose(in);
-  }
-
-  bool ok() const { return code == CURLE_OK && http_status >= 200 && http_status < 300; }
-  bool missing() const { return code == CURLE_OK && (http_status == 404 || http_status == 410); }
-  // A transport error or an answer that is neither success nor "not found".
-  std::string failure() const {
-    if (code != CURLE_OK) {
-      return fmt::format("{}: {}", what, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code));
-    }
-    return fmt::format("{}: HTTP {}", what, http_status);
-  }
-
-  static std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* r = static_cast<Request*>(user);
-    std::size_t n = size * count;
-    long status = 0;
-    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status >= 300 || r->method == Method::put) {
-      return n;  // an error page, or the server's words on an upload: discarded
-    }
-    if (r->received + n > r->limit) {
-      r->too_long = true;
-      return 0;  // more than the entry says: abort, treated as corrupt
-    }
-    r->received += n;
-    if (r->file) {
-      if (r->hasher) r->hasher->update(data, n);
-      std::size_t done = 0;
-      while (done < n) {
-        ssize_t w = ::write(r->file->fd(), data + done, n - done);
-        if (w < 0) {
-          if (errno == EINTR) continue;
-          r->write_errno = errno;
-          return 0;
-        }
-        done += static_cast<std::size_t>(w);
-      }
-    } else {
-      r->body.append(data, n);
-    }
-    return n;
-  }
-
-  static std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-    auto* r = static_cast<Request*>(user);
-    std::size_t n = size * count;
-    if (r->in != nullptr) {
-      return std::fread(buffer, 1, n, r->in);
-    }
-    std::size_t left = r->body.size() - r->sent;
-    std::size_t take = std::min(left, n);
-    std::memcpy(buffer, r->body.data() + r->sent, take);
-    r->sent += take;
-    return take;
-  }
-};
-
 RemoteCache::RemoteCache(RemoteOptions options, Store& local, Warn warn)
-    : m_options(std::move(options)), m_local(local), m_warn(std::move(warn)) {
+    : RemoteCache(std::move(options), local, std::move(warn), nullptr) {}
+
+RemoteCache::RemoteCache(RemoteOptions options, Store& local, Warn warn, net::HttpClient* http)
+    : m_options(std::move(options)), m_local(local), m_warn(std::move(warn)), m_http(http) {
   auto parsed = parse_remote_url(m_options.url);
   if (!parsed) {
     throw Error("cache.remote: " + parsed.error(),
@@ -249,7 +179,10 @@ RemoteCache::RemoteCache(RemoteOptions options, Store& local, Warn warn)
                 "osbuild.toml) to http(s)://host/prefix, or pass --no-remote-cache");
   }
   m_url = std::move(parsed).value();
-  ensure_curl();
+  if (m_http == nullptr) {
+    m_owned_http = std::make_unique<net::CurlHttpClient>();
+    m_http = m_owned_http.get();
+  }
 }
 
 RemoteCache::~RemoteCache() = default;
@@ -258,96 +191,32 @@ std::string RemoteCache::url_of(std::string_view ns, std::string_view name) cons
   return fmt::format("{}/{}/{}", m_url.base, ns, name);
 }
 
-void RemoteCache::configure(Request& r, bool blob) {
-  r.easy = curl_easy_init();
-  if (r.easy == nullptr) {
-    throw Error("libcurl could not create a transfer", "check the libcurl installation");
-  }
-  CURL* e = r.easy;
-  curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "osbuild/" OSBUILD_VERSION);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r.errbuf);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, m_options.connect_timeout_ms);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-                   blob ? m_options.blob_timeout_ms : m_options.request_timeout_ms);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, m_options.stall_timeout_s);
+net::Request RemoteCache::request(net::Method method, std::string url, bool blob) const {
+  net::Request r;
+  r.method = method;
+  r.url = std::move(url);
+  r.connect_timeout_s = m_options.connect_timeout_s;
+  r.timeout_ms = blob ? m_options.blob_timeout_ms : m_options.request_timeout_ms;
+  r.low_speed_limit = 1;
+  r.low_speed_time_s = m_options.stall_timeout_s;
   if (m_url.has_credentials()) {
-    curl_easy_setopt(e, CURLOPT_USERNAME, m_url.user.c_str());
-    curl_easy_setopt(e, CURLOPT_PASSWORD, m_url.password.c_str());
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    r.auth = net::BasicAuth{m_url.user, m_url.password};
   } else {
-    // ~/.netrc, or the file $NETRC names, may hold the credentials for the host.
-    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
-    if (const char* netrc = std::getenv("NETRC"); netrc != nullptr && *netrc != '\0') {
-      curl_easy_setopt(e, CURLOPT_NETRC_FILE, netrc);
-    }
+    r.netrc = true;  // ~/.netrc, or the file $NETRC names, may hold the credentials for the host
   }
-  r.headers = curl_slist_append(r.headers, "Expect:");  // no 100-continue round trip on PUT
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r.headers);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Request::on_write);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &r);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, &r);
-  switch (r.method) {
-    case Request::Method::get:
-      break;
-    case Request::Method::head:
-      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-      break;
-    case Request::Method::put:
-      curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(e, CURLOPT_READFUNCTION, &Request::on_read);
-      curl_easy_setopt(e, CURLOPT_READDATA, &r);
-      curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.upload_size));
-      break;
-  }
+  r.headers.push_back("Expect:");  // no 100-continue round trip on PUT
+  r.max_body = k_max_action_bytes;
+  return r;
 }
 
-// Runs the requests, at most `parallel` at once. Each is bounded by its own time-outs.
-void RemoteCache::perform(std::vector<Request*> requests) {
-  CURLM* multi = curl_multi_init();
-  if (multi == nullptr) {
-    throw Error("libcurl could not create a transfer", "check the libcurl installation");
+// Runs the requests, at most `parallel` at once; the answers in the same order.
+std::vector<net::Response> RemoteCache::perform(std::vector<net::Request> requests) {
+  std::vector<net::Response> out(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    m_http->submit(std::move(requests[i]), [&out, i](net::Response& r) { out[i] = std::move(r); });
   }
-  std::deque<Request*> waiting(requests.begin(), requests.end());
-  int active = 0;
-  auto start_more = [&] {
-    while (active < std::max(1, m_options.parallel) && !waiting.empty()) {
-      curl_multi_add_handle(multi, waiting.front()->easy);
-      waiting.pop_front();
-      ++active;
-    }
-  };
-  start_more();
-  while (active > 0) {
-    int running = 0;
-    if (curl_multi_perform(multi, &running) != CURLM_OK) {
-      break;
-    }
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      Request* r = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
-      r->code = msg->data.result;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &r->http_status);
-      curl_multi_remove_handle(multi, msg->easy_handle);
-      --active;
-    }
-    start_more();
-    if (active > 0) {
-      curl_multi_poll(multi, nullptr, 0, 200, nullptr);
-    }
-  }
-  for (Request* r : requests) {
-    curl_multi_remove_handle(multi, r->easy);  // harmless for those already removed
-  }
-  curl_multi_cleanup(multi);
+  m_http->run(static_cast<std::size_t>(std::max(1, m_options.parallel)));
+  return out;
 }
 
 void RemoteCache::disable(const std::string& reason) {
@@ -391,57 +260,66 @@ void RemoteCache::upload(const std::string& key) {
   }
 }
 
-// Starts nothing: the GETs for the blobs `outputs` names that the local store lacks, each into
-// a temporary file in the store, hashed on the way.
-std::vector<std::unique_ptr<RemoteCache::Request>> RemoteCache::blob_requests(
+// The blobs `outputs` names that the local store lacks, each into a temporary file in the store.
+std::vector<RemoteCache::BlobFetch> RemoteCache::missing_blobs(
     const std::vector<RemoteOutput>& outputs) {
   fs::create_directories(m_local.root() / "cas");
-  std::vector<std::unique_ptr<Request>> blobs;
+  std::vector<BlobFetch> blobs;
   for (const auto& o : outputs) {
     std::error_code ec;
     if (m_local.has_blob(o.digest) && fs::file_size(m_local.blob_path(o.digest), ec) == o.size) {
       continue;  // get_blob verifies it when the build uses it
     }
-    auto r = std::make_unique<Request>();
-    r->url = url_of("cas", o.digest);
-    r->what = "cas/" + o.digest;
-    r->limit = o.size;
-    r->file = std::make_unique<AtomicFile>(m_local.root() / "cas" / "remote", Durability::cache);
-    r->hasher = std::make_unique<Hasher>(HashAlgorithm::sha256);
-    configure(*r, true);
-    blobs.push_back(std::move(r));
+    BlobFetch b;
+    b.output = o;
+    b.sink = std::make_unique<BlobSink>(m_local.root() / "cas");
+    blobs.push_back(std::move(b));
   }
   return blobs;
 }
 
+void RemoteCache::fetch_blobs(std::vector<BlobFetch>& blobs) {
+  std::vector<net::Request> requests;
+  for (auto& b : blobs) {
+    net::Request r = request(net::Method::get, url_of("cas", b.output.digest), true);
+    r.max_body = b.output.size;
+    r.sink = b.sink.get();
+    requests.push_back(std::move(r));
+  }
+  auto responses = perform(std::move(requests));
+  for (std::size_t i = 0; i < blobs.size(); ++i) blobs[i].response = std::move(responses[i]);
+}
+
 // Whether a downloaded blob is exactly what the action result lists; a corrupt one is rejected,
 // a failed transfer skips the remote.
-RemoteCache::Verdict RemoteCache::check_blob(Request& r, const std::string& action) {
-  std::string digest = r.what.substr(4);
-  if (r.write_errno != 0) {
-    disable(fmt::format("cannot write {}: {}", r.file->temp_path().string(),
-                        std::strerror(r.write_errno)));
+RemoteCache::Verdict RemoteCache::check_blob(const BlobFetch& b, const std::string& action) {
+  const net::Response& r = b.response;
+  const std::string& digest = b.output.digest;
+  std::string what = "cas/" + digest;
+  if (b.sink->write_errno != 0) {
+    disable(fmt::format("cannot write {}: {}", b.sink->file.temp_path().string(),
+                        std::strerror(b.sink->write_errno)));
     return Verdict::failed;
   }
   std::string why;
   if (r.missing()) {
-    reject(action, "it names " + r.what + ", which the server does not hold");
+    reject(action, "it names " + what + ", which the server does not hold");
     return Verdict::corrupt;
   }
-  if (r.too_long) {
-    why = fmt::format("more than the {} bytes the action result lists", r.limit);
-  } else if (r.code == CURLE_PARTIAL_FILE) {
-    why = fmt::format("the transfer ended after {} of {} bytes", r.received, r.limit);
+  if (r.too_large) {
+    why = fmt::format("more than the {} bytes the action result lists", b.output.size);
+  } else if (r.code == net::code::partial_file) {
+    why = fmt::format("the transfer ended after {} of {} bytes", r.received, b.output.size);
   } else if (!r.ok()) {
-    disable(r.failure());
+    disable(failure(what, r));
     return Verdict::failed;
-  } else if (r.received != r.limit) {
-    why = fmt::format("{} bytes where the action result lists {}", r.received, r.limit);
-  } else if (std::string actual = r.hasher->hex_digest(); actual != digest) {
+  } else if (r.received != b.output.size) {
+    why = fmt::format("{} bytes where the action result lists {}", r.received, b.output.size);
+  } else if (std::string actual = b.sink->hasher.hex_digest(); actual != digest) {
     why = "its content hashes to " + actual;
   }
   if (!why.empty()) {
-    reject(r.what, why, digest);
+    reject(what, why, digest);
     return Verdict::corrupt;
   }
   return Verdict::good;
@@ -457,40 +335,67 @@ bool RemoteCache::fetch_entry(const std::string& key) {
     m_missed.insert(key);
     return false;
   };
-  Request ac;
-  ac.url = url_of("ac", key);
-  ac.what = "ac/" + key;
-  configure(ac, false);
-  perform({&ac});
+  std::string what = "ac/" + key;
+  net::Response ac = m_http->perform(request(net::Method::get, url_of("ac", key), false));
   if (ac.missing()) return miss();
-  if (!ac.ok() && !ac.too_long) {
-    disable(ac.failure());
+  if (!ac.ok() && !ac.too_large) {
+    disable(failure(what, ac));
     return false;
   }
-  auto outputs = validate_action_entry(ac.too_long ? "" : ac.body);
+  auto outputs = validate_action_entry(ac.too_large ? "" : ac.body);
   if (!outputs) {
-    reject(ac.what, ac.too_long ? "larger than any action result" : outputs.error());
+    reject(what, ac.too_large ? "larger than any action result" : outputs.error());
     return miss();
   }
-  auto blobs = blob_requests(outputs.value());
-  std::vector<Request*> list;
-  for (auto& r : blobs) list.push_back(r.get());
-  perform(list);
+  auto blobs = missing_blobs(outputs.value());
+  fetch_blobs(blobs);
   std::uint64_t bytes = ac.received;
-  for (auto& r : blobs) {
-    Verdict verdict = check_blob(*r, ac.what);
+  for (auto& b : blobs) {
+    Verdict verdict = check_blob(b, what);
     if (verdict != Verdict::good) return verdict == Verdict::corrupt ? miss() : false;
-    bytes += r->received;
+    bytes += b.response.received;
   }
   // Verified: into the local store (which hashes once more), the action result last.
-  for (auto& r : blobs) {
-    m_local.adopt_file(r->file->temp_path(), r->what.substr(4));
+  for (auto& b : blobs) {
+    m_local.adopt_file(b.sink->file.temp_path(), b.output.digest);
   }
   m_local.put_action(key, Json::parse(ac.body));
   std::lock_guard guard(m_mutex);
   ++m_stats.remote_hits;
   m_stats.bytes_down += bytes;
   return true;
+}
+
+// Which of `outputs` the server lacks (HEAD says 404) or holds corrupt; nullopt when a HEAD
+// failed (the remote is then skipped).
+std::optional<std::vector<RemoteOutput>> RemoteCache::blobs_to_put(
+    const std::vector<RemoteOutput>& outputs) {
+  std::set<std::string> bad;
+  {
+    std::lock_guard guard(m_mutex);
+    bad = m_bad_blobs;
+  }
+  std::vector<RemoteOutput> to_put;
+  std::vector<RemoteOutput> asked;
+  std::vector<net::Request> heads;
+  for (const auto& o : outputs) {
+    if (bad.count(o.digest) != 0) {
+      to_put.push_back(o);
+      continue;
+    }
+    asked.push_back(o);
+    heads.push_back(request(net::Method::head, url_of("cas", o.digest), false));
+  }
+  auto answers = perform(std::move(heads));
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    if (answers[i].missing()) {
+      to_put.push_back(asked[i]);
+    } else if (!answers[i].ok()) {
+      disable(failure("cas/" + asked[i].digest, answers[i]));
+      return std::nullopt;
+    }
+  }
+  return to_put;
 }
 
 void RemoteCache::upload_entry(const std::string& key) {
@@ -506,83 +411,38 @@ void RemoteCache::upload_entry(const std::string& key) {
   if (!outputs) {
     return;  // not something the protocol can carry
   }
-  std::set<std::string> bad;
-  {
-    std::lock_guard guard(m_mutex);
-    bad = m_bad_blobs;
+  auto to_put = blobs_to_put(outputs.value());
+  if (!to_put) {
+    return;
   }
-  // Which blobs the server lacks (or holds corrupt).
-  std::vector<std::unique_ptr<Request>> heads;
-  std::vector<RemoteOutput> to_put;
-  for (const auto& o : outputs.value()) {
-    if (bad.count(o.digest) != 0) {
-      to_put.push_back(o);
-      continue;
-    }
-    auto r = std::make_unique<Request>();
-    r->method = Request::Method::head;
-    r->url = url_of("cas", o.digest);
-    r->what = "cas/" + o.digest;
-    configure(*r, false);
-    heads.push_back(std::move(r));
-  }
-  std::vector<Request*> list;
-  for (auto& r : heads) list.push_back(r.get());
-  perform(list);
-  for (std::size_t i = 0, j = 0; i < outputs.value().size(); ++i) {
-    const auto& o = outputs.value()[i];
-    if (bad.count(o.digest) != 0) continue;
-    Request& r = *heads[j++];
-    if (r.missing()) {
-      to_put.push_back(o);
-    } else if (!r.ok()) {
-      disable(r.failure());
-      return;
-    }
-  }
-  std::vector<std::unique_ptr<Request>> puts;
+  std::vector<net::Request> puts;
   std::uint64_t bytes = 0;
-  for (const auto& o : to_put) {
+  for (const auto& o : *to_put) {
     auto path = m_local.get_blob(o.digest);  // verified: a corrupt local blob is never sent
     if (!path) {
       return;
     }
-    auto r = std::make_unique<Request>();
-    r->method = Request::Method::put;
-    r->url = url_of("cas", o.digest);
-    r->what = "cas/" + o.digest;
-    r->in = std::fopen(path->c_str(), "rbe");
-    if (r->in == nullptr) {
-      return;
-    }
-    r->upload_size = o.size;
-    configure(*r, true);
+    net::Request r = request(net::Method::put, url_of("cas", o.digest), true);
+    r.body_file = *path;
     bytes += o.size;
     puts.push_back(std::move(r));
   }
-  list.clear();
-  for (auto& r : puts) list.push_back(r.get());
-  perform(list);
-  for (auto& r : puts) {
-    if (!r->ok()) {
-      disable(r->failure());
+  auto answers = perform(std::move(puts));
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i].ok()) {
+      disable(failure("cas/" + (*to_put)[i].digest, answers[i]));
       return;
     }
   }
-  Request ac;
-  ac.method = Request::Method::put;
-  ac.url = url_of("ac", key);
-  ac.what = "ac/" + key;
-  ac.body = body;
-  ac.upload_size = body.size();
-  configure(ac, false);
-  perform({&ac});
+  net::Request put_ac = request(net::Method::put, url_of("ac", key), false);
+  put_ac.body = body;
+  net::Response ac = m_http->perform(std::move(put_ac));
   if (!ac.ok()) {
-    disable(ac.failure());
+    disable(failure("ac/" + key, ac));
     return;
   }
   std::lock_guard guard(m_mutex);
-  for (const auto& o : to_put) m_bad_blobs.erase(o.digest);
+  for (const auto& o : *to_put) m_bad_blobs.erase(o.digest);
   m_stats.bytes_up += bytes + body.size();
   ++m_stats.uploads;
 }
@@ -603,19 +463,16 @@ RemoteStats RemoteCache::stats() const {
 }
 
 RemoteStatus RemoteCache::status() {
-  Request r;
-  r.url = m_url.base + "/status";
-  r.what = "status";
-  r.limit = k_max_status_bytes;
-  configure(r, false);
-  perform({&r});
+  net::Request req = request(net::Method::get, m_url.base + "/status", false);
+  req.max_body = k_max_status_bytes;
+  net::Response r = m_http->perform(std::move(req));
   RemoteStatus out;
-  if (r.code != CURLE_OK && !r.too_long) {
-    out.error = r.failure();
+  if (r.code != net::code::ok && !r.too_large) {
+    out.error = failure("status", r);
     return out;
   }
   out.reachable = true;
-  out.http_status = r.http_status;
+  out.http_status = r.status;
   if (r.ok()) {
     Json doc = Json::parse(r.body, nullptr, false);
     if (!doc.is_discarded() && doc.is_object()) {

@@ -1,28 +1,22 @@
 // From a resolution to what a build runs: absolute programs, versions, flags and the identity
 // that enters every action key.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <mutex>
 
-#include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/toolchain.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/text.h"
-
-extern char** environ;
 
 namespace osbuild::toolchain {
 
 namespace {
 
-// Probing runs each compiler once per process, not once per package.
-std::string cached_first_line(const std::vector<std::string>& argv) {
+// Probing runs each compiler once per process, not once per package (a runner other than the
+// system's, a test's, is always asked).
+std::string cached_first_line(const std::vector<std::string>& argv, process::Runner& runner) {
+  if (&runner != &process::system_runner()) {
+    return first_output_line(argv, runner);
+  }
   static std::mutex mutex;
   static std::map<std::vector<std::string>, std::string> cache;
   std::lock_guard lock(mutex);
@@ -57,7 +51,7 @@ std::string tool_prefix(const std::string& cc) {
 }
 
 fs::path locate(const std::string& program) {
-  std::string found = sandbox::find_program(program);
+  std::string found = process::find_program(program);
   return found.empty() ? fs::path() : fs::path(found);
 }
 
@@ -108,45 +102,17 @@ std::string describe_values(const std::map<std::string, std::string>& values) {
 
 }  // namespace
 
-std::string first_output_line(const std::vector<std::string>& argv) {
-  int out[2];
-  if (argv.empty() || ::pipe2(out, O_CLOEXEC) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    return {};
-  }
+std::string first_output_line(const std::vector<std::string>& argv, process::Runner& runner) {
+  if (argv.empty() || process::find_program(argv.front()).empty()) return {};
+  process::Command command;
+  command.argv = argv;
+  command.out = process::Sink::capture;
+  command.err = process::Sink::same_as_stdout;
   // Bounded: a program that waits for input or hangs is killed after 10 s.
-  std::string text;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  char buffer[4096];
-  while (text.size() < 65536) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{out[0], POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    ssize_t n = ::read(out[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(out[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return first_line(text);
+  command.time_limit = std::chrono::seconds(10);
+  command.grace = std::chrono::milliseconds(0);
+  command.capture_limit = 65536;
+  return first_line(runner.run(command).out);
 }
 
 // Only the compiler decides: the other programs fall back to the host's when a toolchain lacks
@@ -241,7 +207,8 @@ Json ResolvedToolchain::identity() const {
 
 ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
                                     const config::Package* pkg,
-                                    const std::vector<std::string>& extra_toolchains) {
+                                    const std::vector<std::string>& extra_toolchains,
+                                    process::Runner& runner) {
   Arch host = host_arch();
   ToolchainConfig config = merged(project.file.toolchains, host);
   std::string platform = target_platform_name(target);
@@ -272,12 +239,12 @@ ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
   if (t.kind == ToolchainKind::zig) {
     out.zig_target = t.target;
     out.gnu_triple = strip_glibc_suffix(t.target);
-    out.version = cached_first_line({out.compiler.string(), "cc", "--version"});
-    out.zig_version = cached_first_line({out.compiler.string(), "version"});
+    out.version = cached_first_line({out.compiler.string(), "cc", "--version"}, runner);
+    out.zig_version = cached_first_line({out.compiler.string(), "version"}, runner);
     out.clang_major = clang_major_of(out.version);
   } else {
     out.gnu_triple = t.target.empty() ? osbuild::gnu_triple(target) : strip_glibc_suffix(t.target);
-    out.version = cached_first_line({out.compiler.string(), "--version"});
+    out.version = cached_first_line({out.compiler.string(), "--version"}, runner);
     bool clang = t.kind == ToolchainKind::clang;
     out.real = {out.compiler, program_for(t, t.cxx, "g++", "clang++", clang ? "clang++" : "g++"),
                 program_for(t, t.ar, "ar", "llvm-ar", "ar"),

@@ -1,14 +1,13 @@
 // The osbuild binary run under a wrapper's name: read the tool dir's osbuild-toolchain.json,
 // rewrite the arguments and exec zig, as cargo-zigbuild re-enters itself from its zigcc scripts.
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
-#include "osbuild/sandbox/sandbox.h"
+#include "osbuild/process/process.h"
 #include "osbuild/toolchain/rewrite.h"
 #include "osbuild/toolchain/toolchain.h"
 #include "osbuild/util/error.h"
@@ -34,7 +33,7 @@ fs::path config_path(const char* argv0) {
     return env;
   }
   std::string self = argv0;
-  if (self.find('/') == std::string::npos) self = sandbox::find_program(self);
+  if (self.find('/') == std::string::npos) self = process::find_program(self);
   return fs::path(self).parent_path() / "osbuild-toolchain.json";
 }
 
@@ -121,18 +120,9 @@ int run(const std::string& tool, const WrapperConfig& c, const std::vector<std::
 
 int spawn_wait(const std::vector<std::string>& argv) {
   log::debug("run: {}", join(argv, " "));
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    std::fprintf(stderr, "osbuild-strip: cannot run %s: %s\n", args[0], std::strerror(errno));
-    ::_exit(127);
-  }
-  int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) < 0) return 1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  process::Command command;
+  command.argv = argv;
+  return process::system_runner().run(command).exit_code;
 }
 
 // GNU strip's command line on top of `zig objcopy`, which strips one ELF file into another (and

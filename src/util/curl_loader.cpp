@@ -61,6 +61,7 @@ OSBUILD_CURL_FORWARD(CURLMcode, curl_multi_perform, (CURLM * multi, int* running
 OSBUILD_CURL_FORWARD(CURLMcode, curl_multi_cleanup, (CURLM * multi), (multi))
 OSBUILD_CURL_FORWARD(CURLMsg*, curl_multi_info_read, (CURLM * multi, int* queued), (multi, queued))
 OSBUILD_CURL_FORWARD(CURLU*, curl_url, (void), ())
+OSBUILD_CURL_FORWARD(CURLU*, curl_url_dup, (CURLU * url), (url))
 OSBUILD_CURL_FORWARD(void, curl_url_cleanup, (CURLU * url), (url))
 OSBUILD_CURL_FORWARD(CURLUcode, curl_url_get,
                      (CURLU * url, CURLUPart what, char** part, unsigned int flags),

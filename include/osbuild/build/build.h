@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "osbuild/build/scheduler.h"
+#include "osbuild/process/process.h"
 #include "osbuild/workspace/context.h"
 #include "osbuild/util/arch.h"
 
@@ -44,6 +45,9 @@ struct NoopCheck;
 // made before the project was loaded), the stamp is removed when the build starts and written
 // when it succeeds.
 BuildSummary run_build(const Context& ctx, const BuildOptions& options,
+                       const NoopCheck* noop = nullptr);
+// The same with every command (toolchain probes, package builds) run through `runner`.
+BuildSummary run_build(const Context& ctx, const BuildOptions& options, process::Runner& runner,
                        const NoopCheck* noop = nullptr);
 
 }  // namespace osbuild::build

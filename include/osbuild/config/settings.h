@@ -16,12 +16,14 @@ namespace osbuild::config {
 enum class Origin { flag, environment, file, builtin };
 std::string_view origin_name(Origin origin);
 
-enum class SettingType { string, boolean, integer, size, duration, arch, path, list };
+// integer: a whole number of at least 1; count: of at least 0; log_level: trace, debug, info,
+// warn, error or off.
+enum class SettingType { string, boolean, integer, count, size, duration, arch, path, list, log_level };
 
 struct SettingDef {
   std::string_view key;
   SettingType type;
-  std::string_view flag;                  // "--arch", or empty
+  std::string_view flag;                  // CLI11's names: "--arch", "-j,--jobs"; or empty
   std::vector<std::string_view> env;      // first match wins: Bottlerocket's name first
   std::string_view file_key;              // key in osbuild.toml, or empty
   std::string_view builtin;               // the built-in default as text; "" means unset
@@ -29,6 +31,11 @@ struct SettingDef {
 };
 
 const std::vector<SettingDef>& setting_table();
+// The row of `key`; throws naming the key when there is none (a mistake in the code, not the
+// user's).
+const SettingDef& setting(std::string_view key);
+// The long name of a setting's flag ("--jobs" for "-j,--jobs"); empty when it has none.
+std::string_view long_flag(const SettingDef& def);
 
 // Every key of every file kind osbuild reads, declared once with an example value and what it
 // means; docs/configuration.md is generated from this table and the one above.
@@ -55,6 +62,14 @@ using FlagValues = std::map<std::string, std::string, std::less<>>;
 using Environment = std::map<std::string, std::string, std::less<>>;
 
 Environment current_environment();
+
+// Checks and normalises one value of `def` ("arm64" → "aarch64"); a value that does not parse
+// throws a UsageError naming where it came from (value.source).
+std::string normalise_setting(const SettingDef& def, const SettingValue& value);
+
+// One setting resolved alone: for what is needed before the rest (the log level, in main).
+SettingValue resolve_setting(const SettingDef& def, const ProjectFile* file, const FlagValues& flags,
+                             const Environment& env);
 
 class Settings {
 public:

@@ -9,25 +9,28 @@
 #include <string>
 #include <vector>
 
+#include "osbuild/process/process.h"
 #include "osbuild/util/json.h"
 
 namespace osbuild::image {
 
 class Tools {
  public:
-  Tools(std::filesystem::path log, std::int64_t epoch);
+  Tools(std::filesystem::path log, std::int64_t epoch,
+        process::Runner& runner = process::system_runner());
 
   // The absolute path, or an Error naming the Debian package that provides it.
   const std::string& path(const std::string& name);
   // {"mkfs.erofs": {"path": …, "sha256": …}, …} for the tools named.
   Json identity(const std::vector<std::string>& names);
   // Runs `argv` (argv[0] a tool name) with a fixed environment: PATH, LC_ALL=C, TZ=UTC,
-  // SOURCE_DATE_EPOCH and E2FSPROGS_FAKE_TIME set to the epoch.
+  // SOURCE_DATE_EPOCH and E2FSPROGS_FAKE_TIME set to the epoch, through the runner.
   void run(std::vector<std::string> argv);
   const std::filesystem::path& log() const { return m_log; }
 
  private:
   std::filesystem::path m_log;
+  process::Runner& m_runner;
   std::map<std::string, std::string> m_env;
   std::map<std::string, std::string> m_paths;
   bool m_started = false;

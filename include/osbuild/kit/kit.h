@@ -9,19 +9,12 @@
 #include <vector>
 
 #include "osbuild/config/kits.h"
+#include "osbuild/kit/format.h"
 #include "osbuild/oci/registry.h"
 #include "osbuild/workspace/context.h"
 #include "osbuild/util/json.h"
 
 namespace osbuild::kit {
-
-inline constexpr std::string_view k_layer_media_type =
-    "application/vnd.osbuild.package.layer.v1.tar";
-inline constexpr std::string_view k_config_media_type =
-    "application/vnd.osbuild.kit.config.v1+json";
-
-// "amd64" / "arm64", as OCI platforms name them.
-std::string oci_arch(Arch arch);
 
 // ---- where a kit lives ---------------------------------------------------------------------
 struct KitLocation {
@@ -62,10 +55,6 @@ struct BuiltKit {
   std::vector<config::KitDependency> kits;  // the kits its packages need at run time
 };
 
-// [{name, version, vendor}], as the index and the kit config blob carry them.
-Json kits_json(const std::vector<config::KitDependency>& kits);
-std::vector<config::KitDependency> kits_from_json(const Json& kits);
-
 // Gathers the kit's built packages (kit_packages, built for the context's arch) into
 // build/kits/<kit>/<arch>/: the artifact of each package (<name>.tar) and index.json (name,
 // version, digest, size, requires). The pipeline builds them first (pipeline/kit.h).
@@ -87,6 +76,21 @@ std::optional<config::Lock> add_kit_packages(config::Project& project,
 // require (from their config blobs), transitively; a kit wanted at versions no single tag meets
 // is an error naming the chain of who wants which.
 config::Lock resolve_lock(const Context& ctx);
+
+// What replacing `old` (the osbuild.lock there is; nullopt when there is none) by `lock` changes,
+// one line a kit, in lock order: "core-kit 2.1.0 would be added", "core-kit 2.0.0 (sha256:…)
+// would become 2.1.0 (sha256:…)", "core-kit 2.0.0 would be removed". Empty when no kit changes.
+std::vector<std::string> lock_changes(const std::optional<config::Lock>& old,
+                                      const config::Lock& lock);
+
+struct UpdateSummary {
+  config::Lock lock;
+  std::filesystem::path path;  // osbuild.lock
+  bool changed = false;        // the file was written
+};
+// `osbuild update`: resolve_lock, then write osbuild.lock when its text changes. With --locked a
+// change is refused (exit code 3), listing lock_changes.
+UpdateSummary run_update(const Context& ctx);
 
 // ---- fetch ---------------------------------------------------------------------------------
 struct FetchSummary {

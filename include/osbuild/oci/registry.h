@@ -1,5 +1,5 @@
 #pragma once
-// A client for the OCI distribution API (v2) over libcurl: ping, blobs (HEAD, GET, monolithic
+// A client for the OCI distribution API (v2) over net::HttpClient: ping, blobs (HEAD, GET, monolithic
 // upload, cross-repository mount), manifests and image indexes by tag or digest, tag lists.
 // Every blob and manifest fetched is verified against its digest. Plain http is used only for a
 // registry on loopback (127.0.0.1, localhost, [::1]) or one marked insecure; otherwise https.
@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "osbuild/net/http.h"
 #include "osbuild/util/error.h"
 
 namespace osbuild::oci {
@@ -92,8 +93,9 @@ struct BlobPush {
 struct ClientOptions {
   std::string host;
   bool insecure = false;
-  long connect_timeout_seconds = 10;
+  long connect_timeout_s = 10;
   long timeout_seconds = 600;
+  net::HttpClient* http = nullptr;  // not owned; none: libcurl
 };
 
 class RegistryClient {
@@ -126,22 +128,27 @@ class RegistryClient {
   // Every tag, following pagination; empty when the repository does not exist.
   std::vector<std::string> list_tags(const std::string& repository);
 
-  struct Response;
-
  private:
   // push_blob_file and push_blob_bytes: one of `file` and `data` is given.
   BlobPush push_upload(const std::string& repository, const std::string& digest,
                        const std::filesystem::path* file, const std::string* data,
                        const std::optional<std::string>& mount_from);
-  Response request(const std::string& method, const std::string& url,
-                   const std::vector<std::string>& headers, const std::string* body,
-                   const std::filesystem::path* upload_file, const std::string& scope);
+  net::Response request(net::Method method, const std::string& url,
+                        const std::vector<std::string>& headers, const std::string* body,
+                        const std::filesystem::path* upload_file, const std::string& scope);
+  net::Response send(net::Method method, const std::string& url,
+                     const std::vector<std::string>& headers, const std::string* body,
+                     const std::filesystem::path* upload_file);
+  // A Location or Link target resolved against the registry's base URL.
+  std::string resolve(const std::string& reference) const;
   std::string authorization(const std::string& scope);
   void authenticate(const std::string& challenge_header, const std::string& scope);
-  Error http_error(const std::string& what, const Response& r) const;
+  Error http_error(const std::string& what, const net::Response& r) const;
 
   ClientOptions m_options;
   std::string m_base;
+  net::HttpClient* m_http = nullptr;
+  std::unique_ptr<net::HttpClient> m_owned_http;
   CredentialLookup m_credentials;
   bool m_credentials_loaded = false;
   std::map<std::string, std::string> m_tokens;  // scope → bearer token

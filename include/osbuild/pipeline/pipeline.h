@@ -19,6 +19,7 @@
 #include "osbuild/graph/plan.h"
 #include "osbuild/image/image.h"
 #include "osbuild/kit/kit.h"
+#include "osbuild/kit/publish.h"
 #include "osbuild/repo/repo.h"
 #include "osbuild/workspace/context.h"
 
@@ -44,6 +45,11 @@ build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
 // A kit's packages built in one build (one schedule, one summary), then gathered into
 // build/kits/<kit>/<arch>/.
 kit::BuiltKit build_kit(Context& ctx, const std::string& name);
+
+// The registry asked first (one that is down fails before any build), then the kit built and
+// pushed.
+kit::PublishSummary publish_kit(Context& ctx, const kit::PublishOptions& options,
+                                const kit::PublishObserver& observer = {});
 
 // ---- release --------------------------------------------------------------------------------
 enum class Force { no, yes };

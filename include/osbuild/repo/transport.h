@@ -1,5 +1,5 @@
 #pragma once
-// How repository files are read: file:// and http(s):// through libcurl, or a fake in memory for
+// How repository files are read: file:// and http(s):// through net::HttpClient, or a fake in memory for
 // unit tests. A 404 (or an absent local file) is "missing", which callers may treat as "new".
 #include <cstdint>
 #include <filesystem>
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "osbuild/net/http.h"
 
 namespace osbuild::repo {
 
@@ -25,6 +27,9 @@ class Transport {
 
 // file:// URLs read the local file; http and https go through libcurl.
 std::unique_ptr<Transport> make_transport();
+// http(s) through the given client (a fake in unit tests), file:// from the disk.
+std::unique_ptr<Transport> make_http_transport(std::unique_ptr<net::HttpClient> http,
+                                               net::TransferPolicy policy);
 
 // Files in memory, keyed by URL, for unit tests.
 class MemoryTransport : public Transport {

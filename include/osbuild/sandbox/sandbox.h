@@ -1,12 +1,15 @@
 #pragma once
 // Where builds run: bubblewrap with no network, the project and sysroot read-only and only the
-// work dir writable; `unshare -n` where bwrap is missing or cannot start. Child processes run in
-// their own process group so that an interrupt can kill a whole build (docs/build.md).
+// work dir writable; `unshare -n` where bwrap is missing or cannot start. The commands run through
+// a process::Runner, each in its own process group so that an interrupt can kill a whole build
+// (docs/build.md).
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "osbuild/process/process.h"
 
 namespace osbuild::sandbox {
 
@@ -29,36 +32,13 @@ struct SandboxSpec {
 std::vector<std::string> sandbox_argv(SandboxKind kind, const SandboxSpec& spec,
                                       const std::vector<std::string>& command);
 
-// The absolute path of a program found on the caller's PATH, or empty.
-std::string find_program(std::string_view name);
+// The Command that runs `command` in the sandbox with exactly `env`, from `spec.cwd`, its stdout
+// and stderr appended to `log`, stdin from /dev/null.
+process::Command sandbox_command(SandboxKind kind, const SandboxSpec& spec,
+                                 const std::vector<std::string>& command,
+                                 std::map<std::string, std::string> env, const fs::path& log);
 
-struct ProcessSpec {
-  std::vector<std::string> argv;          // argv[0] is resolved on the caller's PATH
-  std::map<std::string, std::string> env; // the whole environment of the child
-  fs::path cwd;
-  fs::path log;                           // stdout and stderr are appended here
-};
-
-struct ProcessResult {
-  int exit_code = 0;  // 128 + signal when killed by a signal
-  bool signalled = false;
-};
-
-// Runs a command to completion in its own process group, registered so that
-// kill_running_groups() reaches it. Thread-safe.
-ProcessResult run_process(const ProcessSpec& spec);
-
-// Sends SIGTERM to the process group of every running child. Async-signal-safe.
-void kill_running_groups();
-
-// While alive, SIGINT and SIGTERM kill every running build's process group and set interrupted().
-class InterruptGuard {
-public:
-  InterruptGuard();
-  ~InterruptGuard();
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-};
-bool interrupted();
+// Kept for callers that still find programs through the sandbox.
+using process::find_program;
 
 }  // namespace osbuild::sandbox

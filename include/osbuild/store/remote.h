@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "osbuild/net/http.h"
 #include "osbuild/store/store.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/json.h"
@@ -53,7 +54,7 @@ Result<std::vector<RemoteOutput>> validate_action_entry(std::string_view body);
 struct RemoteOptions {
   std::string url;     // as configured (cache.remote); credentials allowed
   bool upload = true;  // cache.remote-upload: false never writes
-  long connect_timeout_ms = 2000;
+  long connect_timeout_s = 2;
   long request_timeout_ms = 10'000;  // ac/ entries, HEAD, /status: the whole request
   long blob_timeout_ms = 600'000;    // one blob transfer, start to end
   long stall_timeout_s = 5;          // a transfer below 1 byte/s for this long is given up
@@ -78,12 +79,16 @@ struct RemoteStatus {
   std::string error;           // why it was not reachable
 };
 
+class BlobSink;
+
 class RemoteCache {
  public:
   using Warn = std::function<void(const std::string&)>;
 
-  // Throws an Error naming the setting when the URL does not parse.
+  // Throws an Error naming the setting when the URL does not parse. The first talks HTTP through
+  // libcurl, the second through `http` (not owned; a fake in unit tests).
   RemoteCache(RemoteOptions options, Store& local, Warn warn);
+  RemoteCache(RemoteOptions options, Store& local, Warn warn, net::HttpClient* http);
   ~RemoteCache();
   RemoteCache(const RemoteCache&) = delete;
   RemoteCache& operator=(const RemoteCache&) = delete;
@@ -108,14 +113,20 @@ class RemoteCache {
   RemoteStatus status();
 
  private:
-  struct Request;
   enum class Verdict { good, corrupt, failed };
-  std::vector<std::unique_ptr<Request>> blob_requests(const std::vector<RemoteOutput>& outputs);
-  Verdict check_blob(Request& request, const std::string& action);
+  struct BlobFetch {
+    RemoteOutput output;
+    std::unique_ptr<BlobSink> sink;
+    net::Response response;
+  };
+  net::Request request(net::Method method, std::string url, bool blob) const;
+  std::vector<net::Response> perform(std::vector<net::Request> requests);
+  std::vector<BlobFetch> missing_blobs(const std::vector<RemoteOutput>& outputs);
+  void fetch_blobs(std::vector<BlobFetch>& blobs);
+  Verdict check_blob(const BlobFetch& blob, const std::string& action);
+  std::optional<std::vector<RemoteOutput>> blobs_to_put(const std::vector<RemoteOutput>& outputs);
   bool fetch_entry(const std::string& key);
   void upload_entry(const std::string& key);
-  void perform(std::vector<Request*> requests);
-  void configure(Request& request, bool blob);
   // Skips the remote for the rest of the run; only the first call warns.
   void disable(const std::string& reason);
   // A corrupt entry: reported once, counted, its digest remembered so an upload replaces it.
@@ -127,6 +138,8 @@ class RemoteCache {
   RemoteUrl m_url;
   Store& m_local;
   Warn m_warn;
+  net::HttpClient* m_http = nullptr;
+  std::unique_ptr<net::HttpClient> m_owned_http;
   std::atomic<bool> m_disabled{false};
   mutable std::mutex m_mutex;
   RemoteStats m_stats;

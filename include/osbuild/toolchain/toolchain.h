@@ -11,6 +11,7 @@
 
 #include "osbuild/config/model.h"
 #include "osbuild/config/toolchains.h"
+#include "osbuild/process/process.h"
 #include "osbuild/util/arch.h"
 #include "osbuild/util/json.h"
 
@@ -148,10 +149,12 @@ struct ResolvedToolchain {
 
 // Resolves the C toolchain for `pkg` (may be null) built for `target`: the target platform is
 // linux-<arch> (the project may redeclare it). Throws an Error naming the target and each
-// rejected candidate when none fits, and when `pkg` is not compatible with the target.
+// rejected candidate when none fits, and when `pkg` is not compatible with the target. The
+// compiler's version is asked through `runner`.
 ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
                                     const config::Package* pkg,
-                                    const std::vector<std::string>& extra_toolchains);
+                                    const std::vector<std::string>& extra_toolchains,
+                                    process::Runner& runner = process::system_runner());
 
 // Writes the tool dir of a resolved toolchain: toolchain.cmake, toolchain.env (KEY=VALUE lines
 // for autotools and scripts), config.site and, for zig, the wrappers: symlinks to `osbuild_exe`
@@ -173,6 +176,7 @@ std::optional<ElfHeader> read_elf_header(const fs::path& file);
 void check_elf_arch(const fs::path& tree, Arch target);
 
 // The first line a program prints for `args` (stdout, else stderr), or empty; bounded in time.
-std::string first_output_line(const std::vector<std::string>& argv);
+std::string first_output_line(const std::vector<std::string>& argv,
+                              process::Runner& runner = process::system_runner());
 
 }  // namespace osbuild::toolchain

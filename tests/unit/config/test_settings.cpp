@@ -71,3 +71,44 @@ TEST(Settings, RelativePathsFromTheFileAreInsideTheProject) {
   auto env = Settings::resolve(&file, {}, {{"OSBUILD_CACHE_DIR", "rel"}});
   EXPECT_EQ(env.str("cache.dir"), "rel");
 }
+
+namespace osbuild::config {
+namespace {
+
+TEST(Settings, LogLevelIsCheckedAndNamesItsSource) {
+  auto s = Settings::resolve(nullptr, {}, {{"OSBUILD_LOG_LEVEL", "debug"}});
+  EXPECT_EQ(s.str("log-level"), "debug");
+  EXPECT_EQ(s.get("log-level").source, "OSBUILD_LOG_LEVEL");
+  EXPECT_EQ(Settings::resolve(nullptr, {}, {}).str("log-level"), "warn");
+  try {
+    resolve_setting(setting("log-level"), nullptr, {}, {{"OSBUILD_LOG_LEVEL", "loud"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "log-level from OSBUILD_LOG_LEVEL: expected trace, debug, info, warn, "
+                           "error or off, got 'loud'");
+    EXPECT_EQ(e.hint(), "fix or unset OSBUILD_LOG_LEVEL");
+    EXPECT_EQ(e.exit_code(), ExitCode::usage);
+  }
+}
+
+TEST(Settings, FetchTuningComesFromTheEnvironment) {
+  auto s = Settings::resolve(nullptr, {}, {{"OSBUILD_FETCH_RETRIES", "0"}});
+  EXPECT_EQ(s.integer("fetch.retries"), 0);  // a count: zero is allowed
+  EXPECT_EQ(s.integer("fetch.host-connections"), 8);
+  EXPECT_EQ(s.get("fetch.retries").origin, Origin::environment);
+  EXPECT_THROW(Settings::resolve(nullptr, {}, {{"OSBUILD_FETCH_CONNECT_TIMEOUT", "0"}}), Error);
+  EXPECT_THROW(Settings::resolve(nullptr, {}, {{"OSBUILD_FETCH_RETRIES", "-1"}}), Error);
+}
+
+TEST(Settings, AFlagIsNamedByItsLongName) {
+  EXPECT_EQ(long_flag(setting("jobs")), "--jobs");
+  EXPECT_EQ(long_flag(setting("arch")), "--arch");
+  EXPECT_EQ(long_flag(setting("variant")), "");
+  auto s = Settings::resolve(nullptr, {{"jobs", "3"}}, {});
+  EXPECT_EQ(s.get("jobs").source, "--jobs");
+  EXPECT_EQ(normalise_setting(setting("arch"), {"arm64", Origin::flag, "--arch"}), "aarch64");
+  EXPECT_THROW(setting("no-such-setting"), Error);
+}
+
+}  // namespace
+}  // namespace osbuild::config

@@ -1,4 +1,4 @@
-// The sandbox command line and the process runner.
+// The sandbox command line and the command that runs it.
 #include <gtest/gtest.h>
 
 #include "osbuild/sandbox/sandbox.h"
@@ -44,25 +44,17 @@ TEST(Sandbox, UnshareWrapsTheCommand) {
                                             "--", "make"}));
 }
 
-TEST(Process, RunsWithExactlyTheGivenEnvironment) {
-  TempDir dir;
-  fs::path log = dir.path() / "log";
-  auto result = run_process({{"sh", "-c", "echo \"$ONLY:$HOME\"; pwd; exit 3"},
-                             {{"ONLY", "yes"}, {"PATH", "/usr/bin:/bin"}},
-                             dir.path(),
-                             log});
-  EXPECT_EQ(result.exit_code, 3);
-  EXPECT_FALSE(result.signalled);
-  EXPECT_EQ(read_file(log).value(), "yes:\n" + dir.path().string() + "\n");
-}
-
-TEST(Process, MissingProgramSaysSo) {
-  TempDir dir;
-  fs::path log = dir.path() / "log";
-  auto result = run_process({{"osbuild-no-such-program"}, {}, dir.path(), log});
-  EXPECT_EQ(result.exit_code, 127);
-  EXPECT_NE(read_file(log).value().find("osbuild-no-such-program: No such file or directory"),
-            std::string::npos);
+TEST(Sandbox, CommandRunsFromTheWorkDirIntoTheLog) {
+  SandboxSpec spec{"/w/src", {"/w/src"}, {}};
+  auto c = sandbox_command(SandboxKind::unshare, spec, {"make"}, {{"PATH", "/bin"}}, "/w/log");
+  EXPECT_EQ(c.argv, sandbox_argv(SandboxKind::unshare, spec, {"make"}));
+  EXPECT_EQ(c.env, (std::map<std::string, std::string>{{"PATH", "/bin"}}));
+  EXPECT_EQ(c.cwd, "/w/src");
+  EXPECT_TRUE(c.input.empty());  // stdin from /dev/null
+  EXPECT_EQ(c.out, process::Sink::file);
+  EXPECT_EQ(c.out_file, "/w/log");
+  EXPECT_EQ(c.err, process::Sink::same_as_stdout);
+  EXPECT_EQ(c.time_limit.count(), 0);
 }
 
 }  // namespace

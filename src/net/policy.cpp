@@ -1,4 +1,4 @@
-#include "osbuild/fetch/retry.h"
+#include "osbuild/net/policy.h"
 
 #include <curl/curl.h>
 
@@ -8,8 +8,9 @@
 
 #include "osbuild/util/error.h"
 #include "osbuild/util/text.h"
+#include "osbuild/version.h"
 
-namespace osbuild::fetch {
+namespace osbuild::net {
 
 namespace {
 
@@ -43,6 +44,11 @@ Outcome classify_status(long status) {
 }
 
 }  // namespace
+
+const std::string& user_agent() {
+  static const std::string agent = std::string("osbuild/") + OSBUILD_VERSION;
+  return agent;
+}
 
 TransferPolicy TransferPolicy::from_environment(const config::Environment& env) {
   TransferPolicy p;
@@ -135,4 +141,4 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
   return std::max(secs, std::chrono::seconds(0));
 }
 
-}  // namespace osbuild::fetch
+}  // namespace osbuild::net

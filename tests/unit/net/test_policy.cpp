@@ -1,4 +1,4 @@
-#include "osbuild/fetch/retry.h"
+#include "osbuild/net/policy.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -6,10 +6,10 @@
 #include "osbuild/util/error.h"
 
 using namespace osbuild;
-using namespace osbuild::fetch;
+using namespace osbuild::net;
 using namespace std::chrono_literals;
 
-TEST(FetchRetry, ClassifiesStatusesAndCurlCodes) {
+TEST(NetPolicy, ClassifiesStatusesAndCurlCodes) {
   EXPECT_EQ(classify(CURLE_OK, 200), Outcome::ok);
   EXPECT_EQ(classify(CURLE_OK, 206), Outcome::ok);
   EXPECT_EQ(classify(CURLE_OK, 0), Outcome::ok);
@@ -30,7 +30,7 @@ TEST(FetchRetry, ClassifiesStatusesAndCurlCodes) {
   EXPECT_EQ(classify(CURLE_WRITE_ERROR, 200), Outcome::fatal);
 }
 
-TEST(FetchRetry, BackoffDoublesUpToTheCap) {
+TEST(NetPolicy, BackoffDoublesUpToTheCap) {
   TransferPolicy p;
   p.backoff_base = 100ms;
   p.backoff_max = 1000ms;
@@ -42,7 +42,7 @@ TEST(FetchRetry, BackoffDoublesUpToTheCap) {
   EXPECT_EQ(backoff_delay(p, 1, 0.0), 50ms);  // jitter keeps at least half
 }
 
-TEST(FetchRetry, RetryAfterWinsWhenLongerButIsClamped) {
+TEST(NetPolicy, RetryAfterWinsWhenLongerButIsClamped) {
   TransferPolicy p;
   p.backoff_base = 100ms;
   p.retry_after_max = 10s;
@@ -51,7 +51,7 @@ TEST(FetchRetry, RetryAfterWinsWhenLongerButIsClamped) {
   EXPECT_EQ(backoff_delay(p, 1, 1.0, 3600s), 10000ms);
 }
 
-TEST(FetchRetry, ParsesRetryAfter) {
+TEST(NetPolicy, ParsesRetryAfter) {
   auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
   EXPECT_EQ(parse_retry_after("120", now), 120s);
   EXPECT_EQ(parse_retry_after(" 0 ", now), 0s);
@@ -62,7 +62,7 @@ TEST(FetchRetry, ParsesRetryAfter) {
   EXPECT_FALSE(parse_retry_after("-5", now));
 }
 
-TEST(FetchRetry, PolicyFromEnvironment) {
+TEST(NetPolicy, PolicyFromEnvironment) {
   auto p = TransferPolicy::from_environment({{"OSBUILD_FETCH_RETRIES", "1"},
                                              {"OSBUILD_FETCH_LOW_SPEED_TIME", "2"},
                                              {"OSBUILD_FETCH_CONNECT_TIMEOUT", "3"}});

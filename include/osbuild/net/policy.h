@@ -7,10 +7,11 @@
 
 #include "osbuild/config/settings.h"
 
-namespace osbuild::fetch {
+namespace osbuild::net {
 
 // Transfer limits and retry policy. Every field can be set through the environment (documented in
-// docs/fetch.md) so tests can make timeouts short.
+// docs/fetch.md) so tests can make timeouts short. `connect_timeout_s` is the one spelling of the
+// connect timeout across osbuild's clients.
 struct TransferPolicy {
   int retries = 4;                                // OSBUILD_FETCH_RETRIES: attempts after the first
   std::chrono::milliseconds backoff_base{500};    // OSBUILD_FETCH_BACKOFF_MS
@@ -26,10 +27,8 @@ struct TransferPolicy {
   static TransferPolicy from_environment(const config::Environment& env);
 };
 
-// Sets the policy's limits on a libcurl easy handle (a CURL*): redirects (http and https only),
-// connect and low-speed time-outs, TLS verification, osbuild's user agent, no signals. The caller
-// sets the URL, the protocols it accepts and its callbacks.
-void apply_transfer_policy(void* curl_easy, const TransferPolicy& policy);
+// The one User-Agent osbuild sends: "osbuild/<version>".
+const std::string& user_agent();
 
 enum class Outcome {
   ok,         // 2xx (or a local file that was read)
@@ -54,4 +53,4 @@ std::chrono::milliseconds backoff_delay(const TransferPolicy& policy, int attemp
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now);
 
-}  // namespace osbuild::fetch
+}  // namespace osbuild::net
