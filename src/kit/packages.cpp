@@ -13,6 +13,8 @@
 
 namespace osbuild::kit {
 
+namespace fs = std::filesystem;
+
 using config::KitOrigin;
 using config::KitRequirement;
 using config::Lock;

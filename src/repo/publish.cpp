@@ -19,7 +19,7 @@ struct ImageInputs {
   std::vector<std::pair<std::string, fs::path>> files;  // target name → file
 };
 
-std::string release_version(const const Context& ctx, const RepoOptions& options) {
+std::string release_version(const Context& ctx, const RepoOptions& options) {
   if (!options.version.empty()) {
     auto v = parse_version(options.version);
     if (!v) {
@@ -32,7 +32,7 @@ std::string release_version(const const Context& ctx, const RepoOptions& options
                              : ctx.project.file.release_version.str();
 }
 
-ImageInputs read_image(const const Context& ctx, const std::string& variant, const std::string& arch,
+ImageInputs read_image(const Context& ctx, const std::string& variant, const std::string& arch,
                        const std::string& version) {
   ImageInputs in;
   in.dir = workspace::image_dir(ctx.build_dir(), parse_arch(arch).value_or_throw(), variant, version);
@@ -59,7 +59,7 @@ ImageInputs read_image(const const Context& ctx, const std::string& variant, con
 }
 
 // Release.toml's migrations, each of which must exist in the project's migrations/ folder.
-std::vector<std::pair<std::string, fs::path>> migration_files(const const Context& ctx) {
+std::vector<std::pair<std::string, fs::path>> migration_files(const Context& ctx) {
   std::vector<std::pair<std::string, fs::path>> files;
   if (!ctx.project.release) {
     return files;

@@ -16,7 +16,7 @@ namespace osbuild::repo::detail {
 namespace {
 
 // A path setting: the built-in default is inside the project, a flag or variable is as given.
-fs::path setting_path(const const Context& ctx, std::string_view key) {
+fs::path setting_path(const Context& ctx, std::string_view key) {
   const auto& v = ctx.settings.get(key);
   fs::path p = v.value;
   if (p.is_absolute()) {
@@ -25,7 +25,7 @@ fs::path setting_path(const const Context& ctx, std::string_view key) {
   return v.origin == config::Origin::builtin ? ctx.root() / p : fs::absolute(p);
 }
 
-std::optional<config::Infra> load_infra(const const Context& ctx) {
+std::optional<config::Infra> load_infra(const Context& ctx) {
   fs::path path = setting_path(ctx, "publish.infra-config-path");
   if (path == ctx.root() / "Infra.toml") {
     return ctx.project.infra;
@@ -38,7 +38,7 @@ std::optional<config::Infra> load_infra(const const Context& ctx) {
   return config::parse_infra(read_file_or_throw(path), path);
 }
 
-config::RepoConfig repo_config(const const Context& ctx, const std::string& name) {
+config::RepoConfig repo_config(const Context& ctx, const std::string& name) {
   auto infra = load_infra(ctx);
   if (!infra || infra->repos.empty()) {
     config::RepoConfig defaults;
@@ -78,7 +78,7 @@ std::string root_from_url(Transport& transport, const config::RepoConfig& config
 }
 
 // A root and key for development: one ed25519 key for every role, thresholds 1, a year of life.
-std::string generate_development_root(const const Context& ctx, const config::RepoConfig& config,
+std::string generate_development_root(const Context& ctx, const config::RepoConfig& config,
                                       const fs::path& root_path, const fs::path& key_path,
                                       Time now) {
   for (auto threshold : {config.root_key_threshold, config.pub_key_threshold}) {
@@ -115,7 +115,7 @@ std::string generate_development_root(const const Context& ctx, const config::Re
   return md.to_file();
 }
 
-std::string trusted_root_text(const const Context& ctx, Setup& setup, NeedKeys need_keys) {
+std::string trusted_root_text(const Context& ctx, Setup& setup, NeedKeys need_keys) {
   fs::path root_path = ctx.root() / "roles" / (setup.repo_name + ".root.json");
   if (setup.config.root_role_url) {
     return root_from_url(*setup.transport, setup.config);
@@ -135,7 +135,7 @@ std::string trusted_root_text(const const Context& ctx, Setup& setup, NeedKeys n
                   setup.repo_name + "] in Infra.toml");
 }
 
-std::vector<SigningKey> signing_keys(const const Context& ctx, const Setup& setup,
+std::vector<SigningKey> signing_keys(const Context& ctx, const Setup& setup,
                                      const std::vector<fs::path>& explicit_keys) {
   std::vector<SigningKey> keys;
   for (const auto& path : explicit_keys) {
@@ -148,7 +148,7 @@ std::vector<SigningKey> signing_keys(const const Context& ctx, const Setup& setu
   return keys;
 }
 
-Time parse_start(const const Context& ctx, Time now) {
+Time parse_start(const Context& ctx, Time now) {
   const auto& v = ctx.settings.get("release-start-time");
   if (v.value.empty()) {
     return now;
@@ -252,7 +252,7 @@ void write_trust(const fs::path& file, const TrustedVersions& v) {
 namespace {
 
 template <typename T>
-T policy(const const Context& ctx, std::string_view key, const std::optional<T>& project_file,
+T policy(const Context& ctx, std::string_view key, const std::optional<T>& project_file,
          T (*parse)(std::string_view, const fs::path&), T (*builtin)()) {
   const auto& v = ctx.settings.get(key);
   fs::path path = setting_path(ctx, key);
@@ -268,13 +268,13 @@ T policy(const const Context& ctx, std::string_view key, const std::optional<T>&
 
 }  // namespace
 
-config::ExpirationPolicy expiration_policy(const const Context& ctx) {
+config::ExpirationPolicy expiration_policy(const Context& ctx) {
   return policy<config::ExpirationPolicy>(ctx, "publish.expiration-policy-path",
                                           ctx.project.expirations, config::parse_expiration_policy,
                                           config::default_expiration_policy);
 }
 
-config::WavePolicy wave_policy(const const Context& ctx) {
+config::WavePolicy wave_policy(const Context& ctx) {
   return policy<config::WavePolicy>(ctx, "publish.wave-policy-path", ctx.project.waves,
                                     config::parse_wave_policy, config::default_wave_policy);
 }

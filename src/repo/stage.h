@@ -42,8 +42,8 @@ Metadata read_rotated_root(const fs::path& path, const RootRole& current);
 TrustedVersions read_trust(const fs::path& file);
 void write_trust(const fs::path& file, const TrustedVersions& versions);
 
-config::ExpirationPolicy expiration_policy(const const Context& ctx);
-config::WavePolicy wave_policy(const const Context& ctx);
+config::ExpirationPolicy expiration_policy(const Context& ctx);
+config::WavePolicy wave_policy(const Context& ctx);
 
 // Takes the repository's lock (waiting for another osbuild) and removes temporary files a killed
 // run left behind.

@@ -175,7 +175,8 @@ ImageRecord parse_image_record(const Json& doc, const fs::path& path, const std:
     std::string name = image_file_name(doc["files"], role, path, rebuild);
     if (!name.empty()) r.files[role] = name;
   }
-  for (const auto& [name, digest] : doc.value("sha256", Json::object()).items()) {
+  const Json digests = doc.contains("sha256") ? doc["sha256"] : Json::object();
+  for (const auto& [name, digest] : digests.items()) {
     if (digest.is_string()) r.sha256[name] = digest.get<std::string>();
   }
   r.doc = doc;

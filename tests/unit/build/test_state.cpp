@@ -50,10 +50,5 @@ TEST(Explain, SameInputsMeanTheCacheLostTheResult) {
             "no cached result (the cache no longer holds it)");
 }
 
-TEST(VariantRecord, LivesUnderTheArch) {
-  EXPECT_EQ(variant_record_path("/p/build", Arch::x86_64, "dev"),
-            "/p/build/.osbuild/variants/x86_64/dev.json");
-}
-
 }  // namespace
 }  // namespace osbuild::build

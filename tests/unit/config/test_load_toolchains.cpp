@@ -69,7 +69,7 @@ target-compatible-with = ["arm-gnu", "glibc:2.33"]
       (std::map<std::string, std::string>{{"cpu", "aarch64"}, {"libc", "gnu"}, {"os", "linux"}}));
   ASSERT_EQ(tc.toolchains.size(), 2u);
   const auto& cross = tc.toolchains[0];
-  EXPECT_EQ(cross.kind, toolchain::ToolchainKind::gcc);
+  EXPECT_EQ(cross.kind, config::ToolchainKind::gcc);
   EXPECT_EQ(cross.target_compatible_with.values,
             (std::map<std::string, std::string>{
                 {"board", "rpi4"}, {"cpu", "aarch64"}, {"libc", "gnu"}, {"os", "linux"}}));
