@@ -36,7 +36,7 @@ expect_eq "$(json_get "$META/2.targets.json" 'sorted(d["signed"]["targets"])')" 
 RELEASE_START_TIME=2020-01-01T00:00:00Z run repo refresh dev --arch $ARCH
 expect_status 1
 expect_contains "the targets role would expire on 2020-01-15T00:00:00Z, already past"
-resign "$META/timestamp.json" keys/dev-root.pem 's["expires"] = "2020-01-08T00:00:00Z"' ||
+resign "$META/timestamp.json" 's["expires"] = "2020-01-08T00:00:00Z"' keys/dev-root.pem ||
   fail "resign timestamp.json"
 run repo check-expirations dev --arch $ARCH
 expect_status 1

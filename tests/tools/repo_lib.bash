@@ -96,11 +96,12 @@ tuf_client() {
 # json_get FILE EXPR: a value from a JSON file (python3 expression over `d`).
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
-# resign FILE KEY CODE: runs the python3 statements CODE over `s`, the signed part of the metadata
-# FILE, and signs it again with the ed25519 KEY (openssl), as another tool re-signing it would;
-# how a test makes a state osbuild itself refuses to write, such as an expired timestamp.
+# resign FILE CODE KEY...: runs the python3 statements CODE over `s`, the signed part of the
+# metadata FILE, and signs it again with each ed25519 KEY (openssl), as another tool re-signing it
+# would; how a test makes a state osbuild itself refuses to write, such as an expired timestamp.
 resign() {
-  local file=$1 key=$2 code=$3 canonical=$TEST_TMP/canonical.$RANDOM sig
+  local file=$1 code=$2 canonical=$TEST_TMP/canonical.$RANDOM key sig sigs=
+  shift 2
   python3 - "$file" "$canonical" "$code" <<'PY' || return 1
 import json, sys
 path, canonical, code = sys.argv[1:]
@@ -110,13 +111,16 @@ exec(code)
 open(canonical, "w").write(json.dumps(s, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 json.dump(d, open(path, "w"), indent=2)
 PY
-  sig=$(openssl pkeyutl -sign -rawin -inkey "$key" -in "$canonical" | od -An -tx1 -v | tr -d ' \n')
-  [ ${#sig} = 128 ] || return 1
-  python3 - "$file" "$sig" <<'PY'
+  for key in "$@"; do
+    sig=$(openssl pkeyutl -sign -rawin -inkey "$key" -in "$canonical" | od -An -tx1 -v | tr -d ' \n')
+    [ ${#sig} = 128 ] || return 1
+    sigs+="$("$OSBUILD" keys id "$key")=$sig "
+  done
+  python3 - "$file" $sigs <<'PY'
 import json, sys
-path, sig = sys.argv[1:]
+path = sys.argv[1]
 d = json.load(open(path))
-d["signatures"] = [dict(d["signatures"][0], sig=sig)]
+d["signatures"] = [dict(zip(("keyid", "sig"), pair.split("="))) for pair in sys.argv[2:]]
 json.dump(d, open(path, "w"), indent=2)
 PY
 }
