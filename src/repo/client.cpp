@@ -152,8 +152,8 @@ std::optional<LoadedRepo> load_repository(Transport& transport, const RepoLocati
   check_expiry(repo.timestamp, "timestamp", "timestamp.json", options);
 
   std::uint64_t sv = repo.timestamp.snapshot.version;
-  std::string sname =
-      repo.root.consistent_snapshot ? std::to_string(sv) + ".snapshot.json" : "snapshot.json";
+  Layout layout = layout_of(repo.root);
+  std::string sname = metadata_file_name(layout, sv, "snapshot");
   std::string s_text = fetch_metadata(transport, where, sname, k_max_metadata_bytes);
   check_meta(repo.timestamp.snapshot, s_text, sname, "timestamp.json");
   repo.snapshot_md = Metadata::parse(s_text, sname);
@@ -172,8 +172,7 @@ std::optional<LoadedRepo> load_repository(Transport& transport, const RepoLocati
   }
   std::uint64_t tv = tmeta->second.version;
   check_rollback(tv, options.trusted.targets, "the targets named by " + sname);
-  std::string tname =
-      repo.root.consistent_snapshot ? std::to_string(tv) + ".targets.json" : "targets.json";
+  std::string tname = metadata_file_name(layout, tv, "targets");
   std::string t_text = fetch_metadata(transport, where, tname, k_max_metadata_bytes);
   check_meta(tmeta->second, t_text, tname, sname);
   repo.targets_md = Metadata::parse(t_text, tname);
@@ -196,10 +195,24 @@ std::string consistent_target_path(const std::string& name, const std::string& s
   return name.substr(0, slash + 1) + sha256 + "." + name.substr(slash + 1);
 }
 
+Layout layout_of(const RootRole& root) {
+  return root.consistent_snapshot ? Layout::consistent : Layout::plain;
+}
+
+std::string metadata_file_name(Layout layout, std::uint64_t version, const std::string& role) {
+  return layout == Layout::consistent ? std::to_string(version) + "." + role + ".json"
+                                      : role + ".json";
+}
+
+std::string target_path(Layout layout, const std::string& name, const std::string& sha256) {
+  return layout == Layout::consistent ? consistent_target_path(name, sha256) : name;
+}
+
 namespace {
 
-std::string target_url(const RepoLocation& where, const std::string& name, const TargetFile& t) {
-  return join_url(where.targets_url, consistent_target_path(name, t.sha256()));
+std::string target_url(const RepoLocation& where, const std::string& name, const TargetFile& t,
+                       Layout layout) {
+  return join_url(where.targets_url, target_path(layout, name, t.sha256()));
 }
 
 void check_target(const std::string& name, const TargetFile& t, std::uint64_t length,
@@ -225,7 +238,7 @@ TargetCheck verify_targets(Transport& transport, const RepoLocation& where, cons
     if (progress) {
       progress(name);
     }
-    std::string url = target_url(where, name, t);
+    std::string url = target_url(where, name, t, layout_of(repo.root));
     Hasher hasher(HashAlgorithm::sha256);
     std::uint64_t length = 0;
     // One byte over the recorded length is enough to know it is wrong.
@@ -244,12 +257,13 @@ TargetCheck verify_targets(Transport& transport, const RepoLocation& where, cons
 }
 
 std::string fetch_target_text(Transport& transport, const RepoLocation& where,
-                              const TargetsRole& targets, const std::string& name) {
+                              const TargetsRole& targets, const std::string& name,
+                              Layout layout) {
   auto it = targets.targets.find(name);
   if (it == targets.targets.end()) {
     refuse("the repository has no target " + name, k_republish_hint);
   }
-  std::string url = target_url(where, name, it->second);
+  std::string url = target_url(where, name, it->second, layout);
   auto body = fetch_text(transport, url, it->second.length + 1);
   if (!body) {
     refuse("target " + name + " is missing: " + url + " does not exist", k_republish_hint);

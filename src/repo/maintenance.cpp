@@ -10,7 +10,20 @@ namespace {
 
 LoadedRepo load_or_fail(detail::Setup& setup, Expiry expiry) {
   LoadOptions options{expiry, setup.now, detail::read_trust(setup.trust_file)};
-  auto repo = load_repository(*setup.transport, setup.source, setup.anchor, options);
+  std::optional<LoadedRepo> repo;
+  try {
+    repo = load_repository(*setup.transport, setup.source, setup.anchor, options);
+  } catch (const Error& e) {
+    fs::path journal = detail::journal_path(setup);
+    if (setup.source.metadata_url != setup.local.metadata_url || !fs::exists(journal)) {
+      throw;
+    }
+    throw Error(e.what(),
+                "a publish or root rotation was interrupted (its journal is " + journal.string() +
+                    "); `osbuild repo refresh " + setup.variant + " --arch " + setup.arch +
+                    "` completes it",
+                e.exit_code());
+  }
   if (!repo) {
     throw Error("no repository at " + setup.source.metadata_url + ": timestamp.json does not exist",
                 "publish one with `osbuild repo " + setup.variant + " --arch " + setup.arch + "`",
@@ -78,12 +91,16 @@ PublishSummary refresh_repo(const Context& ctx, const RepoTarget& target, Unsafe
   LoadedRepo repo = load_or_fail(setup, unsafe == Unsafe::yes ? Expiry::ignore : Expiry::enforce);
   std::vector<Metadata> chain = repo.root_chain;
   RootRole root = repo.root;
+  std::string root_origin = std::to_string(root.version) + ".root.json";
   if (target.root) {
     chain.push_back(detail::read_rotated_root(*target.root, root));
     root = parse_root(chain.back().body, target.root->string());
+    root_origin = target.root->string();
   }
-  TrustedVersions written =
-      detail::commit_metadata(setup, chain, root, repo.targets, repo.versions());
+  detail::check_root_alive(root, root_origin, target.root.has_value(), setup.now);
+  detail::check_signing_keys(setup.keys, root);
+  TrustedVersions written = detail::commit_metadata(setup, chain, root, repo.targets,
+                                                    repo.versions(), &repo.snapshot);
   PublishSummary summary;
   summary.output = setup.output;
   summary.metadata_dir = setup.metadata_dir;

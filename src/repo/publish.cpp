@@ -1,5 +1,6 @@
 // `osbuild repo`: add a built image to the variant's TUF repository (docs/repo.md). Everything
 // that can be wrong with the inputs is checked before a key is read or anything is signed.
+#include <chrono>
 #include <cstdio>
 
 #include "osbuild/config/load.h"
@@ -86,18 +87,14 @@ void warn_expired(const detail::Setup& setup, const LoadedRepo& repo) {
   warn(repo.targets, "targets");
   warn(repo.snapshot, "snapshot");
   warn(repo.timestamp, "timestamp");
-  if (repo.root.expires <= setup.now) {
-    std::fprintf(stderr,
-                 "osbuild: warning: root version %llu expired on %s; clients will refuse "
-                 "the repository until a new root is published (osbuild root)\n",
-                 static_cast<unsigned long long>(repo.root.version),
-                 format_rfc3339(repo.root.expires).c_str());
-  }
 }
 
 }  // namespace
 
 PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
+  detail::repo_name(ctx);
+  detail::check_policy_ahead(
+      ctx, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   std::string variant =
       options.target.variant.empty() ? ctx.settings.str("variant") : options.target.variant;
   if (variant.empty()) {
@@ -130,14 +127,24 @@ PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
     previous = existing->versions();
     if (targets.targets.count("manifest.json")) {
       manifest = parse_manifest(
-          fetch_target_text(*setup.transport, setup.source, targets, "manifest.json"),
+          fetch_target_text(*setup.transport, setup.source, targets, "manifest.json",
+                            layout_of(existing->root)),
           "manifest.json");
     }
   }
+  std::string root_origin = existing ? std::to_string(root.version) + ".root.json"
+                                     : "the trusted root " + setup.config.root_role_url.value_or(
+                                                                 "roles/" + setup.repo_name +
+                                                                 ".root.json");
   if (options.target.root) {
     chain.push_back(detail::read_rotated_root(*options.target.root, root));
     root = parse_root(chain.back().body, options.target.root->string());
+    root_origin = options.target.root->string();
   }
+  // Everything that could leave a repository clients refuse is checked before the first write.
+  detail::check_root_alive(root, root_origin, options.target.root.has_value(), setup.now);
+  detail::check_signing_keys(setup.keys, root);
+  Layout layout = layout_of(root);
   auto parsed_version = parse_version(version).value_or_throw();
   if (has_update(manifest, variant, arch, parsed_version) && options.force == Force::no) {
     throw Error("version " + version + " of " + variant + " for " + arch +
@@ -153,17 +160,18 @@ PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
   PublishSummary summary;
   for (const auto& files : {image.files, migrations}) {
     for (const auto& [name, path] : files) {
-      targets.targets[name] = detail::store_target(setup.targets_dir, name, path);
+      targets.targets[name] = detail::store_target(setup.targets_dir, name, path, layout);
       summary.bytes += targets.targets[name].length;
       ++summary.new_targets;
     }
   }
   targets.targets["manifest.json"] =
-      detail::store_target_bytes(setup.targets_dir, "manifest.json", manifest_text(manifest));
+      detail::store_target_bytes(setup.targets_dir, "manifest.json", manifest_text(manifest), layout);
   ++summary.new_targets;
   fsync_directory(setup.targets_dir);
 
-  TrustedVersions written = detail::commit_metadata(setup, chain, root, targets, previous);
+  TrustedVersions written = detail::commit_metadata(setup, chain, root, targets, previous,
+                                                    existing ? &existing->snapshot : nullptr);
   summary.output = setup.output;
   summary.metadata_dir = setup.metadata_dir;
   summary.version = version;

@@ -1,8 +1,11 @@
 // Which repository, root and keys a repo command works with: Infra.toml's [repo.<name>], the
 // trusted root (roles/<repo>.root.json or root_role_url), the signing keys, and the development
 // default that creates a root and key when a project has configured none.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "osbuild/config/load.h"
@@ -163,10 +166,134 @@ Time parse_start(const Context& ctx, Time now) {
 
 }  // namespace
 
+namespace {
+
+bool repo_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
+
+// The policy file as messages name it: relative to the project when inside it.
+std::string policy_name(const Context& ctx, const config::ExpirationPolicy& policy) {
+  if (policy.path.empty()) {
+    return "the built-in expiration policy";
+  }
+  auto relative = policy.path.lexically_relative(ctx.root());
+  bool inside = !relative.empty() && *relative.begin() != "..";
+  return inside ? relative.string() : policy.path.string();
+}
+
+// "repo-expirations.toml:3:1" when the key is written at the start of a line of the file.
+std::string policy_key_location(const Context& ctx, const config::ExpirationPolicy& policy,
+                                const std::string& key) {
+  std::string where = policy_name(ctx, policy);
+  auto text = read_file(policy.path);
+  if (!text) {
+    return where;
+  }
+  const std::regex assignment("^([ \\t]*)" + key + "[ \\t]*=");
+  std::istringstream lines(text.value());
+  std::string line;
+  for (std::size_t number = 1; std::getline(lines, line); ++number) {
+    std::smatch m;
+    if (std::regex_search(line, m, assignment)) {
+      return where + ":" + std::to_string(number) + ":" + std::to_string(m[1].length() + 1);
+    }
+  }
+  return where;
+}
+
+}  // namespace
+
+std::string repo_name(const Context& ctx) {
+  const auto& v = ctx.settings.get("publish.repo");
+  const std::string& name = v.value;
+  std::string problem;
+  if (name.empty()) {
+    problem = "it is empty";
+  }
+  for (char c : name) {
+    if (problem.empty() && !repo_name_char(c)) {
+      problem = std::string("only letters, digits, '_' and '-' are allowed, found '") + c + "'";
+    }
+  }
+  if (problem.empty()) {
+    return name;
+  }
+  std::string renamed;
+  for (char c : name) {
+    renamed += repo_name_char(c) ? c : '-';
+  }
+  auto trimmed = renamed.find_first_not_of('-');
+  renamed = trimmed == std::string::npos ? "default" : renamed.substr(trimmed);
+  throw UsageError("repository name '" + name + "' (from " + v.source +
+                       ") is not a plain folder name: " + problem,
+                   "a repository is written to build/repos/<name>/, so its name is one folder "
+                   "name such as '" +
+                       renamed + "'; fix " + v.source + " (or drop it for 'default')");
+}
+
+void check_policy_ahead(const Context& ctx, Time now) {
+  Time start = parse_start(ctx, now);
+  config::ExpirationPolicy policy = expiration_policy(ctx);
+  const auto& start_setting = ctx.settings.get("release-start-time");
+  struct Entry {
+    Role role;
+    const TimeSpec* spec;
+  };
+  for (Entry e : {Entry{Role::targets, &policy.targets}, Entry{Role::snapshot, &policy.snapshot},
+                  Entry{Role::timestamp, &policy.timestamp}}) {
+    std::string role(role_name(e.role));
+    std::string key = role + "_expiration";
+    Time expires = e.spec->resolve(start);
+    if (expires > start && expires > now) {
+      continue;
+    }
+    std::string when = expires <= now ? "already past"
+                                      : "not after the release start " + format_rfc3339(start);
+    if (e.spec->kind == TimeSpec::Kind::absolute) {
+      throw Error(policy_key_location(ctx, policy, key) + ": " + key + " '" + e.spec->text +
+                      "' makes the " + role + " role expire on " + format_rfc3339(expires) +
+                      ", " + when + ": every client would refuse the repository",
+                  "set " + key + " in " + policy_name(ctx, policy) +
+                      " to a duration after the release start such as '2 weeks', or to a later "
+                      "time");
+    }
+    throw Error("the " + role + " role would expire on " + format_rfc3339(expires) + ", " + when +
+                    ": the release start " + format_rfc3339(start) + " (from " +
+                    start_setting.source + ") plus " + key + " '" + e.spec->text + "' (" +
+                    policy_name(ctx, policy) + "); every client would refuse the repository",
+                "give a later release start (fix " + start_setting.source +
+                    ", or unset it to start now), or lengthen " + key + " in " +
+                    (policy.path.empty() ? std::string("repo-expirations.toml")
+                                         : policy_name(ctx, policy)));
+  }
+}
+
+void check_root_alive(const RootRole& root, const std::string& origin, bool rotated, Time now) {
+  if (root.expires > now) {
+    return;
+  }
+  if (rotated) {
+    throw Error(origin + " (root version " + std::to_string(root.version) + ") expired on " +
+                    format_rfc3339(root.expires) + ": every client would refuse the repository",
+                "extend it with `osbuild root expire " + origin +
+                    " '52 weeks'`, sign it again with the old and the new root keys, and publish "
+                    "it with --root",
+                ExitCode::verification);
+  }
+  throw Error("root version " + std::to_string(root.version) + " (" + origin + ") expired on " +
+                  format_rfc3339(root.expires) +
+                  ": every client refuses the repository until a new root is published",
+              "make root version " + std::to_string(root.version + 1) +
+                  " with `osbuild root init new-root.json --from <current root>`, `osbuild root "
+                  "expire`, `osbuild root sign`, then publish it with --root new-root.json",
+              ExitCode::verification);
+}
+
 Setup open_setup(const Context& ctx, const RepoTarget& target, NeedKeys need_keys) {
   Setup s;
   s.transport = make_transport();
-  s.repo_name = ctx.settings.str("publish.repo");
+  s.repo_name = repo_name(ctx);
   s.config = repo_config(ctx, s.repo_name);
   s.variant = target.variant.empty() ? ctx.settings.str("variant") : target.variant;
   if (s.variant.empty()) {
@@ -177,6 +304,9 @@ Setup open_setup(const Context& ctx, const RepoTarget& target, NeedKeys need_key
   s.now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   s.start = parse_start(ctx, s.now);
   s.expirations = expiration_policy(ctx);
+  if (need_keys == NeedKeys::yes) {
+    check_policy_ahead(ctx, s.now);
+  }
   s.output = ctx.build_dir() / "repos" / s.repo_name;
   s.metadata_dir = s.output / "metadata" / s.variant / s.arch;
   s.targets_dir = s.output / "targets";
@@ -291,13 +421,18 @@ FileLock lock_output(const Setup& setup) {
     throw Error("cannot lock " + lock_path.string());
   }
   static const std::regex temp(R"(.*\.tmp\.[A-Za-z0-9]{6})");
-  for (const auto& dir : {setup.metadata_dir, setup.targets_dir}) {
+  fs::path journal_dir = journal_path(setup).parent_path();
+  for (const auto& dir : {setup.metadata_dir, setup.targets_dir, journal_dir}) {
+    if (!fs::is_directory(dir)) {
+      continue;
+    }
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (std::regex_match(entry.path().filename().string(), temp)) {
         fs::remove(entry.path());
       }
     }
   }
+  complete_unfinished(setup);
   return std::move(*lock);
 }
 

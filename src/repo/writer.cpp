@@ -10,7 +10,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <regex>
+#include <set>
 
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
@@ -20,12 +23,39 @@ namespace osbuild::repo::detail {
 
 namespace {
 
+// The step a metadata file is written at, for the test hook: "root", "targets", "snapshot",
+// "timestamp".
+std::string step_of(const std::string& name) {
+  std::string stem = name.substr(0, name.size() - std::string_view(".json").size());
+  auto dot = stem.rfind('.');
+  return dot == std::string::npos ? stem : stem.substr(dot + 1);
+}
+
 void write_metadata_file(const fs::path& path, const std::string& text, std::string_view step) {
   AtomicFile file(path);
   file.write(text);
   pause_point(std::string("before-") + std::string(step));
   file.commit();
   pause_point(step);
+}
+
+std::string short_ids(const std::vector<SigningKey>& keys) {
+  std::vector<std::string> ids;
+  for (const auto& key : keys) {
+    ids.push_back(key.key_id().substr(0, 12));
+  }
+  return ids.empty() ? "none" : join(ids, ", ");
+}
+
+[[noreturn]] void cannot_sign(Role role, const RootRole& root, const std::string& problem,
+                              const std::vector<SigningKey>& keys) {
+  throw Error("cannot sign " + std::string(role_name(role)) + ": " + problem +
+                  "; the signing keys given are " + short_ids(keys),
+              "sign with keys that root version " + std::to_string(root.version) + " lists for " +
+                  std::string(role_name(role)) +
+                  " (Infra.toml signing_keys or --key KEY, once "
+                  "per key)",
+              ExitCode::verification);
 }
 
 // Signs `md` with every key the role lists and checks the threshold before anything is written.
@@ -37,17 +67,7 @@ void sign_role(Metadata& md, const RootRole& root, Role role, const std::vector<
     }
   }
   if (auto problem = threshold_problem(md, root, role)) {
-    std::vector<std::string> ids;
-    for (const auto& key : keys) {
-      ids.push_back(key.key_id().substr(0, 12));
-    }
-    throw Error("cannot sign " + std::string(role_name(role)) + ": " + *problem +
-                    "; the signing keys given are " + (ids.empty() ? "none" : join(ids, ", ")),
-                "sign with keys that root version " + std::to_string(root.version) + " lists for " +
-                    std::string(role_name(role)) +
-                    " (Infra.toml signing_keys or --key KEY, once "
-                    "per key)",
-                ExitCode::verification);
+    cannot_sign(role, root, *problem, keys);
   }
 }
 
@@ -59,12 +79,122 @@ std::string signed_file(const Json& body, const RootRole& root, Role role,
   return md.to_file();
 }
 
+// What one commit writes, in order, and the versions it leaves.
+struct Journal {
+  std::vector<std::pair<std::string, std::string>> files;  // file name → text
+  TrustedVersions versions;
+};
+
+Json journal_json(const Journal& j) {
+  Json files = Json::array();
+  for (const auto& [name, text] : j.files) {
+    files.push_back({{"name", name}, {"text", text}});
+  }
+  return Json{{"files", files},
+              {"versions",
+               {{"root", j.versions.root},
+                {"timestamp", j.versions.timestamp},
+                {"snapshot", j.versions.snapshot},
+                {"targets", j.versions.targets}}}};
+}
+
+bool journal_file_name(const std::string& name) {
+  static const std::regex allowed(R"(([0-9]+\.)?(root|targets|snapshot|timestamp)\.json)");
+  return std::regex_match(name, allowed);
+}
+
+Journal parse_journal(const std::string& text, const fs::path& path) {
+  Json j = Json::parse(text, nullptr, false);
+  auto broken = [&](const std::string& why) {
+    return Error(path.string() + ": " + why + " (a journal of an unfinished publish)",
+                 "restore the repository from a good copy, then remove " + path.string(),
+                 ExitCode::verification);
+  };
+  if (j.is_discarded() || !j.is_object() || !j.contains("files") || !j["files"].is_array() ||
+      !j.contains("versions") || !j["versions"].is_object()) {
+    throw broken("not a journal");
+  }
+  Journal journal;
+  for (const auto& f : j["files"]) {
+    if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("text") ||
+        !f["text"].is_string() || !journal_file_name(f["name"].get<std::string>())) {
+      throw broken("a file entry is not a metadata file name and text");
+    }
+    journal.files.emplace_back(f["name"].get<std::string>(), f["text"].get<std::string>());
+  }
+  const Json& v = j["versions"];
+  journal.versions = {v.value("root", std::uint64_t{0}), v.value("timestamp", std::uint64_t{0}),
+                      v.value("snapshot", std::uint64_t{0}), v.value("targets", std::uint64_t{0})};
+  return journal;
+}
+
+// Writes every file of the journal that does not already hold its text, in order, records the
+// versions as trusted, and removes the journal. Running it twice writes nothing the second time.
+void apply_journal(const Setup& setup, const Journal& journal) {
+  for (const auto& [name, text] : journal.files) {
+    fs::path path = setup.metadata_dir / name;
+    auto existing = read_file(path);
+    if (!existing || existing.value() != text) {
+      write_metadata_file(path, text, step_of(name));
+    }
+  }
+  write_trust(setup.trust_file, journal.versions);
+  fs::path path = journal_path(setup);
+  fs::remove(path);
+  fsync_directory(path.parent_path());
+}
+
 }  // namespace
+
+void check_signing_keys(const std::vector<SigningKey>& keys, const RootRole& root) {
+  for (Role role : {Role::targets, Role::snapshot, Role::timestamp}) {
+    const RoleKeys& rk = root.roles.at(role);
+    std::set<std::string> usable;
+    for (const auto& key : keys) {
+      bool listed = std::find(rk.keyids.begin(), rk.keyids.end(), key.key_id()) != rk.keyids.end();
+      auto known = root.keys.find(key.key_id());
+      if (listed && known != root.keys.end() && known->second == key.public_key()) {
+        usable.insert(key.key_id());
+      }
+    }
+    if (usable.size() < rk.threshold) {
+      cannot_sign(role, root,
+                  std::to_string(usable.size()) + " valid signature" +
+                      (usable.size() == 1 ? "" : "s") + " from the " +
+                      std::string(role_name(role)) + " role's keys, threshold " +
+                      std::to_string(rk.threshold),
+                  keys);
+    }
+  }
+}
+
+fs::path journal_path(const Setup& setup) {
+  return setup.output / ".journal" / setup.variant / (setup.arch + ".json");
+}
+
+bool complete_unfinished(const Setup& setup) {
+  fs::path path = journal_path(setup);
+  auto text = read_file(path);
+  if (!text) {
+    return false;
+  }
+  Journal journal = parse_journal(text.value(), path);
+  std::fprintf(stderr,
+               "osbuild: completing an interrupted publish of %s for %s (timestamp version %llu, "
+               "root version %llu)\n",
+               setup.variant.c_str(), setup.arch.c_str(),
+               static_cast<unsigned long long>(journal.versions.timestamp),
+               static_cast<unsigned long long>(journal.versions.root));
+  apply_journal(setup, journal);
+  return true;
+}
 
 TrustedVersions commit_metadata(Setup& setup, const std::vector<Metadata>& root_chain,
                                 const RootRole& root, TargetsRole targets,
-                                const TrustedVersions& previous) {
+                                const TrustedVersions& previous,
+                                const SnapshotRole* previous_snapshot) {
   const auto& policy = setup.expirations;
+  Layout layout = layout_of(root);
   targets.version = previous.targets + 1;
   targets.expires = policy.targets.resolve(setup.start);
   std::string targets_text = signed_file(targets.to_json(), root, Role::targets, setup.keys);
@@ -72,6 +202,9 @@ TrustedVersions commit_metadata(Setup& setup, const std::vector<Metadata>& root_
   SnapshotRole snapshot;
   snapshot.version = previous.snapshot + 1;
   snapshot.expires = policy.snapshot.resolve(setup.start);
+  if (previous_snapshot != nullptr) {
+    snapshot.meta = previous_snapshot->meta;  // delegated roles stay listed at their versions
+  }
   snapshot.meta["targets.json"] = describe(targets.version, targets_text);
   std::string snapshot_text = signed_file(snapshot.to_json(), root, Role::snapshot, setup.keys);
 
@@ -81,23 +214,24 @@ TrustedVersions commit_metadata(Setup& setup, const std::vector<Metadata>& root_
   timestamp.snapshot = describe(snapshot.version, snapshot_text);
   std::string timestamp_text = signed_file(timestamp.to_json(), root, Role::timestamp, setup.keys);
 
+  // New names first (nothing references them yet), then the root versions clients walk to, then
+  // timestamp.json, whose rename makes the new state visible.
+  Journal journal;
+  journal.files.emplace_back(metadata_file_name(layout, targets.version, "targets"), targets_text);
+  journal.files.emplace_back(metadata_file_name(layout, snapshot.version, "snapshot"),
+                             snapshot_text);
   for (const auto& md : root_chain) {
-    std::string text = md.to_file();
     auto version = parse_root(md.body, "root").version;
-    fs::path path = setup.metadata_dir / (std::to_string(version) + ".root.json");
-    auto existing = read_file(path);
-    if (!existing || existing.value() != text) {
-      write_metadata_file(path, text, "root");
-    }
+    journal.files.emplace_back(std::to_string(version) + ".root.json", md.to_file());
   }
-  write_metadata_file(setup.metadata_dir / (std::to_string(targets.version) + ".targets.json"),
-                      targets_text, "targets");
-  write_metadata_file(setup.metadata_dir / (std::to_string(snapshot.version) + ".snapshot.json"),
-                      snapshot_text, "snapshot");
-  write_metadata_file(setup.metadata_dir / "timestamp.json", timestamp_text, "timestamp");
-  TrustedVersions now{root.version, timestamp.version, snapshot.version, targets.version};
-  write_trust(setup.trust_file, now);
-  return now;
+  journal.files.emplace_back("timestamp.json", timestamp_text);
+  journal.versions = {root.version, timestamp.version, snapshot.version, targets.version};
+
+  fs::path path = journal_path(setup);
+  fs::create_directories(path.parent_path());
+  write_metadata_file(path, journal_json(journal).dump() + "\n", "journal");
+  apply_journal(setup, journal);
+  return journal.versions;
 }
 
 namespace {
@@ -161,11 +295,11 @@ class IncomingFile {
 }  // namespace
 
 TargetFile store_target(const fs::path& targets_dir, const std::string& name,
-                        const fs::path& source) {
+                        const fs::path& source, Layout layout) {
   // A small file (a migration) is usually already there: hash it in memory and write nothing.
   std::error_code size_error;
   if (fs::file_size(source, size_error) <= (1u << 20) && !size_error) {
-    return store_target_bytes(targets_dir, name, read_file_or_throw(source));
+    return store_target_bytes(targets_dir, name, read_file_or_throw(source), layout);
   }
   int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
@@ -194,9 +328,9 @@ TargetFile store_target(const fs::path& targets_dir, const std::string& name,
   }
   ::close(in);
   t.hashes["sha256"] = hasher.hex_digest();
-  fs::path final_path = targets_dir / consistent_target_path(name, t.hashes["sha256"]);
+  fs::path final_path = targets_dir / target_path(layout, name, t.hashes["sha256"]);
   std::error_code ec;
-  if (fs::file_size(final_path, ec) == t.length && !ec) {
+  if (layout == Layout::consistent && fs::file_size(final_path, ec) == t.length && !ec) {
     return t;  // the same bytes are already there under their content address
   }
   out.commit(final_path);
@@ -205,12 +339,17 @@ TargetFile store_target(const fs::path& targets_dir, const std::string& name,
 }
 
 TargetFile store_target_bytes(const fs::path& targets_dir, const std::string& name,
-                              std::string_view bytes) {
+                              std::string_view bytes, Layout layout) {
   TargetFile t;
   t.length = bytes.size();
   t.hashes["sha256"] = sha256_hex(bytes);
-  fs::path final_path = targets_dir / consistent_target_path(name, t.hashes["sha256"]);
-  if (!fs::exists(final_path)) {
+  fs::path final_path = targets_dir / target_path(layout, name, t.hashes["sha256"]);
+  bool present = fs::exists(final_path);
+  if (present && layout == Layout::plain) {
+    auto existing = read_file(final_path);  // a plain name is replaced when its bytes change
+    present = existing && existing.value() == bytes;
+  }
+  if (!present) {
     write_file_atomic(final_path, bytes);
     pause_point("target");
   }

@@ -48,6 +48,7 @@ META=$REPO_OUT/metadata/dev/$ARCH
 # serve DIR: a python3 http.server on 127.0.0.1 with a free port, in $PORT; stopped at exit.
 serve() {
   local log=$TEST_TMP/http.$RANDOM.log i
+  : >"$log"
   python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$log" 2>&1 &
   local pid=$!
   on_exit "kill $pid 2>/dev/null"
@@ -94,3 +95,32 @@ tuf_client() {
 
 # json_get FILE EXPR: a value from a JSON file (python3 expression over `d`).
 json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# resign FILE CODE KEY...: runs the python3 statements CODE over `s`, the signed part of the
+# metadata FILE, and signs it again with each ed25519 KEY (openssl), as another tool re-signing it
+# would; how a test makes a state osbuild itself refuses to write, such as an expired timestamp.
+resign() {
+  local file=$1 code=$2 canonical=$TEST_TMP/canonical.$RANDOM key sig sigs=
+  shift 2
+  python3 - "$file" "$canonical" "$code" <<'PY' || return 1
+import json, sys
+path, canonical, code = sys.argv[1:]
+d = json.load(open(path))
+s = d["signed"]
+exec(code)
+open(canonical, "w").write(json.dumps(s, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+json.dump(d, open(path, "w"), indent=2)
+PY
+  for key in "$@"; do
+    sig=$(openssl pkeyutl -sign -rawin -inkey "$key" -in "$canonical" | od -An -tx1 -v | tr -d ' \n')
+    [ ${#sig} = 128 ] || return 1
+    sigs+="$("$OSBUILD" keys id "$key")=$sig "
+  done
+  python3 - "$file" $sigs <<'PY'
+import json, sys
+path = sys.argv[1]
+d = json.load(open(path))
+d["signatures"] = [dict(zip(("keyid", "sig"), pair.split("="))) for pair in sys.argv[2:]]
+json.dump(d, open(path, "w"), indent=2)
+PY
+}

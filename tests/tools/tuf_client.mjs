@@ -2,8 +2,10 @@
 // root and downloads every target, which tuf-js checks against targets.json.
 //
 //   node tuf_client.mjs --modules DIR/node_modules --root root.json --dir CLIENT_DIR
-//        --metadata URL --targets URL [--expect NAME=FILE]...
+//        --metadata URL --targets URL [--expect NAME=FILE]... [--also NAME]...
 //
+// --also NAME looks up a target that a delegated role lists (tuf-js walks the delegations,
+// loading each delegated role's metadata as snapshot.json lists it) and downloads it too.
 // CLIENT_DIR/metadata keeps what the client trusted between runs, as an installed client does;
 // the given root is copied there only on the first run. Prints a JSON summary; exits 1 with
 // "tuf-js: <error>" when the client refuses the repository.
@@ -13,12 +15,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 function parseArgs(argv) {
-  const args = { expect: {} };
+  const args = { expect: {}, also: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`--${key} needs a value`);
-    if (key === 'expect') {
+    if (key === 'also') {
+      args.also.push(value);
+    } else if (key === 'expect') {
       const eq = value.indexOf('=');
       args.expect[value.slice(0, eq)] = value.slice(eq + 1);
     } else {
@@ -54,7 +58,7 @@ async function main() {
   });
   await updater.refresh();
   const trusted = updater.trustedSet;
-  const names = Object.keys(trusted.targets.signed.targets).sort();
+  const names = [...Object.keys(trusted.targets.signed.targets).sort(), ...args.also];
   const targets = [];
   for (const name of names) {
     const info = await updater.getTargetInfo(name);

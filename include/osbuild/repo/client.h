@@ -71,8 +71,19 @@ TargetCheck verify_targets(Transport& transport, const RepoLocation& where, cons
 // folder as the name's own folder part).
 std::string consistent_target_path(const std::string& name, const std::string& sha256);
 
+// How a repository names its files: consistent snapshots ("3.targets.json", "<sha256>.<name>"),
+// or, when root says consistent_snapshot false, the plain names replaced in place.
+enum class Layout { consistent, plain };
+Layout layout_of(const RootRole& root);
+// "3.snapshot.json" or "snapshot.json" for a role's metadata file (targets, snapshot, or a
+// delegated role's name).
+std::string metadata_file_name(Layout layout, std::uint64_t version, const std::string& role);
+// Where a target is stored under the targets folder.
+std::string target_path(Layout layout, const std::string& name, const std::string& sha256);
+
 // Reads one target into memory (manifest.json), checking length and hash.
 std::string fetch_target_text(Transport& transport, const RepoLocation& where,
-                              const TargetsRole& targets, const std::string& name);
+                              const TargetsRole& targets, const std::string& name,
+                              Layout layout = Layout::consistent);
 
 }  // namespace osbuild::repo
