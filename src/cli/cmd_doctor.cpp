@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "libraries.h"
+#include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/toolchain.h"
 
@@ -57,7 +58,7 @@ const ExternalTool k_tools[] = {
 std::string tool_version(const ExternalTool& tool, const std::string& path) {
   std::string_view arg = tool.version_arg;
   if (arg.starts_with("dpkg:")) {
-    if (sandbox::find_program("dpkg-query").empty()) return "";
+    if (process::find_program("dpkg-query").empty()) return "";
     std::string version = toolchain::first_output_line(
         {"dpkg-query", "-W", "-f=${Version}", std::string(arg.substr(5))});
     return version.empty() || version.starts_with("dpkg-query") ? "" : "version " + version;
@@ -87,7 +88,7 @@ int doctor(const CliState& state) {
   int missing = 0;
   if (!json) std::printf("%-22s %-8s %s\n", "program", "status", "version, or how to install");
   for (const auto& tool : k_tools) {
-    std::string path = sandbox::find_program(tool.program);
+    std::string path = process::find_program(tool.program);
     std::string version;
     if (!path.empty()) {
       version = tool_version(tool, path);

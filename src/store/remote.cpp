@@ -209,8 +209,16 @@ net::Request RemoteCache::request(net::Method method, std::string url, bool blob
   return r;
 }
 
-// Runs the requests, at most `parallel` at once; the answers in the same order.
+// Runs the requests, at most `parallel` at once; the answers in the same order. Packages build on
+// several threads and an HttpClient serves one at a time, so their transfers take turns.
+net::Response RemoteCache::perform(net::Request request) {
+  std::vector<net::Request> one;
+  one.push_back(std::move(request));
+  return std::move(perform(std::move(one)).front());
+}
+
 std::vector<net::Response> RemoteCache::perform(std::vector<net::Request> requests) {
+  std::lock_guard guard(m_http_mutex);
   std::vector<net::Response> out(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     m_http->submit(std::move(requests[i]), [&out, i](net::Response& r) { out[i] = std::move(r); });
@@ -336,7 +344,7 @@ bool RemoteCache::fetch_entry(const std::string& key) {
     return false;
   };
   std::string what = "ac/" + key;
-  net::Response ac = m_http->perform(request(net::Method::get, url_of("ac", key), false));
+  net::Response ac = perform(request(net::Method::get, url_of("ac", key), false));
   if (ac.missing()) return miss();
   if (!ac.ok() && !ac.too_large) {
     disable(failure(what, ac));
@@ -436,7 +444,7 @@ void RemoteCache::upload_entry(const std::string& key) {
   }
   net::Request put_ac = request(net::Method::put, url_of("ac", key), false);
   put_ac.body = body;
-  net::Response ac = m_http->perform(std::move(put_ac));
+  net::Response ac = perform(std::move(put_ac));
   if (!ac.ok()) {
     disable(failure("ac/" + key, ac));
     return;
@@ -465,7 +473,7 @@ RemoteStats RemoteCache::stats() const {
 RemoteStatus RemoteCache::status() {
   net::Request req = request(net::Method::get, m_url.base + "/status", false);
   req.max_body = k_max_status_bytes;
-  net::Response r = m_http->perform(std::move(req));
+  net::Response r = perform(std::move(req));
   RemoteStatus out;
   if (r.code != net::code::ok && !r.too_large) {
     out.error = failure("status", r);

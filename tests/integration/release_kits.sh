@@ -35,7 +35,7 @@ run --locked release dev
 expect_status 0
 expect_contains "kit core-kit 1.4.0 for $arch: 2 layer(s), 2 downloaded"
 expect_contains "1 kit(s), 2 layer(s) downloaded"
-expect_contains "3 package(s): 1 built, 0 cached"
+expect_contains "3 package(s): 1 built, 2 cached"
 expect_contains "published 0.1.0 to build/repos/default"
 expect_eq "$(json_get '" ".join(sorted(p["name"] for p in d["packages"]))' <"build/.osbuild/variants/$arch/dev.json")" \
   "greet lua zlib" "packages of greet-os dev"

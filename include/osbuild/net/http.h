@@ -110,6 +110,8 @@ std::optional<std::chrono::milliseconds> retry_delay(const TransferPolicy& polic
                                                      const Request& request,
                                                      const Response& failed, double jitter01);
 
+// One caller at a time: submit() and run() share one queue, so a client used from several
+// threads needs its user to take turns (store::RemoteCache does).
 class HttpClient {
  public:
   using Done = std::function<void(Response&)>;

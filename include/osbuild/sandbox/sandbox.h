@@ -38,7 +38,4 @@ process::Command sandbox_command(SandboxKind kind, const SandboxSpec& spec,
                                  const std::vector<std::string>& command,
                                  std::map<std::string, std::string> env, const fs::path& log);
 
-// Kept for callers that still find programs through the sandbox.
-using process::find_program;
-
 }  // namespace osbuild::sandbox

@@ -121,6 +121,7 @@ class RemoteCache {
   };
   net::Request request(net::Method method, std::string url, bool blob) const;
   std::vector<net::Response> perform(std::vector<net::Request> requests);
+  net::Response perform(net::Request request);
   std::vector<BlobFetch> missing_blobs(const std::vector<RemoteOutput>& outputs);
   void fetch_blobs(std::vector<BlobFetch>& blobs);
   Verdict check_blob(const BlobFetch& blob, const std::string& action);
@@ -142,6 +143,7 @@ class RemoteCache {
   std::unique_ptr<net::HttpClient> m_owned_http;
   std::atomic<bool> m_disabled{false};
   mutable std::mutex m_mutex;
+  std::mutex m_http_mutex;  // one caller of m_http at a time
   RemoteStats m_stats;
   std::set<std::string> m_missed;     // keys asked and not found
   std::set<std::string> m_reported;   // entries reported as corrupt
