@@ -115,3 +115,30 @@ registry_get() {
 json_get() {
   python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
+
+# publish_core_kit: examples/hello-os and greet-os copied under $TEST_TMP, both pointed at the test's
+# registry (osbuild.override.toml), hello-os's core-kit fetched and published to it; leaves the
+# shell in greet-os with its own cache, so the kit comes from the registry. Skips when the
+# lookaside cannot be filled. Sets `arch`.
+publish_core_kit() {
+  "$OSBUILD_SOURCE_DIR/examples/fill-lookaside.sh" >"$TEST_TMP/fill.log" 2>&1 ||
+    skip "the lookaside cannot be filled (apt sources unreachable?): $(tail -n 3 "$TEST_TMP/fill.log")"
+  start_registry
+  copy_example hello-os
+  copy_example greet-os
+  ln -s "$OSBUILD_SOURCE_DIR/examples/lookaside" "$TEST_TMP/lookaside"
+  local p
+  for p in hello-os greet-os; do
+    printf '[vendor.local]\nregistry = "%s/osbuild"\n' "$REGISTRY" >"$TEST_TMP/$p/osbuild.override.toml"
+  done
+  arch=$(uname -m)
+  cd "$TEST_TMP/hello-os" || exit 1
+  run fetch
+  expect_status 0
+  run publish kit core-kit
+  expect_status 0
+  expect_contains "osbuild: using osbuild.override.toml: vendor local → $REGISTRY/osbuild"
+  expect_contains "published $REGISTRY/osbuild/core-kit:v1.4.0"
+  cd "$TEST_TMP/greet-os" || exit 1
+  export OSBUILD_CACHE_DIR=$TEST_TMP/greet-cache
+}

@@ -6,25 +6,7 @@
 # `image` and `repo` one by one.
 source "$OSBUILD_TESTS/integration/image_lib.bash"
 source "$OSBUILD_TESTS/integration/oci_lib.bash"
-"$OSBUILD_SOURCE_DIR/examples/fill-lookaside.sh" >"$TEST_TMP/fill.log" 2>&1 ||
-  skip "the lookaside cannot be filled (apt sources unreachable?): $(tail -n 3 "$TEST_TMP/fill.log")"
-start_registry
-copy_example hello-os
-copy_example greet-os
-ln -s "$OSBUILD_SOURCE_DIR/examples/lookaside" "$TEST_TMP/lookaside"
-for p in hello-os greet-os; do
-  printf '[vendor.local]\nregistry = "%s/osbuild"\n' "$REGISTRY" >"$TEST_TMP/$p/osbuild.override.toml"
-done
-arch=$(uname -m)
-
-cd "$TEST_TMP/hello-os" || exit 1
-run fetch
-expect_status 0
-run publish kit core-kit
-expect_status 0
-
-cd "$TEST_TMP/greet-os" || exit 1
-export OSBUILD_CACHE_DIR=$TEST_TMP/greet-cache  # the kit comes from the registry, not hello-os's store
+publish_core_kit  # leaves us in greet-os, whose kit comes from the registry
 run update
 expect_status 0
 cat >Infra.toml <<'TOML'
