@@ -262,7 +262,7 @@ class FetchRun {
                           {"url", redact_url(job.from_url)}};
       store_and_index(m_store, m_stats, job.partial, external_file_key(job.sha512), description);
     };
-    Downloader(net::TransferPolicy::from_environment(config::current_environment()),
+    Downloader(net::TransferPolicy::from_settings(m_ctx.settings),
                parallel_downloads(m_ctx), m_reporter)
         .run(jobs, store);
     for (auto& job : jobs) {

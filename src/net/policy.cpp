@@ -14,22 +14,6 @@ namespace osbuild::net {
 
 namespace {
 
-long env_number(const config::Environment& env, std::string_view name, long fallback, long min) {
-  auto it = env.find(name);
-  if (it == env.end() || trim(it->second).empty()) {
-    return fallback;
-  }
-  std::string_view text = trim(it->second);
-  long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
-    throw UsageError(std::string(name) + "='" + it->second +
-                         "' is not a whole number of at least " + std::to_string(min),
-                     "fix or unset " + std::string(name));
-  }
-  return value;
-}
-
 Outcome classify_status(long status) {
   if (status == 0 || (status >= 200 && status < 300)) {
     return Outcome::ok;
@@ -50,19 +34,21 @@ const std::string& user_agent() {
   return agent;
 }
 
-TransferPolicy TransferPolicy::from_environment(const config::Environment& env) {
+TransferPolicy TransferPolicy::from_settings(const config::Settings& s) {
   TransferPolicy p;
-  p.retries = static_cast<int>(env_number(env, "OSBUILD_FETCH_RETRIES", p.retries, 0));
-  p.backoff_base = std::chrono::milliseconds(
-      env_number(env, "OSBUILD_FETCH_BACKOFF_MS", p.backoff_base.count(), 0));
-  p.backoff_max = std::chrono::milliseconds(
-      env_number(env, "OSBUILD_FETCH_BACKOFF_MAX_MS", p.backoff_max.count(), 0));
-  p.connect_timeout_s = env_number(env, "OSBUILD_FETCH_CONNECT_TIMEOUT", p.connect_timeout_s, 1);
-  p.low_speed_time_s = env_number(env, "OSBUILD_FETCH_LOW_SPEED_TIME", p.low_speed_time_s, 1);
-  p.low_speed_limit = env_number(env, "OSBUILD_FETCH_LOW_SPEED_LIMIT", p.low_speed_limit, 1);
-  p.max_redirects = env_number(env, "OSBUILD_FETCH_MAX_REDIRECTS", p.max_redirects, 0);
-  p.host_connections = env_number(env, "OSBUILD_FETCH_HOST_CONNECTIONS", p.host_connections, 1);
+  p.retries = static_cast<int>(s.integer("fetch.retries"));
+  p.backoff_base = std::chrono::milliseconds(s.integer("fetch.backoff-ms"));
+  p.backoff_max = std::chrono::milliseconds(s.integer("fetch.backoff-max-ms"));
+  p.connect_timeout_s = s.integer("fetch.connect-timeout");
+  p.low_speed_time_s = s.integer("fetch.low-speed-time");
+  p.low_speed_limit = s.integer("fetch.low-speed-limit");
+  p.max_redirects = s.integer("fetch.max-redirects");
+  p.host_connections = s.integer("fetch.host-connections");
   return p;
+}
+
+TransferPolicy TransferPolicy::from_environment(const config::Environment& env) {
+  return from_settings(config::Settings::resolve(nullptr, {}, env));
 }
 
 Outcome classify(int curl_code, long http_status) {

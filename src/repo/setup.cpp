@@ -292,7 +292,7 @@ void check_root_alive(const RootRole& root, const std::string& origin, bool rota
 
 Setup open_setup(const Context& ctx, const RepoTarget& target, NeedKeys need_keys) {
   Setup s;
-  s.transport = make_transport();
+  s.transport = make_transport(ctx.settings);
   s.repo_name = repo_name(ctx);
   s.config = repo_config(ctx, s.repo_name);
   s.variant = target.variant.empty() ? ctx.settings.str("variant") : target.variant;

@@ -114,8 +114,8 @@ class HttpTransport : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> make_transport() {
-  auto policy = net::TransferPolicy::from_environment(config::current_environment());
+std::unique_ptr<Transport> make_transport(const config::Settings& settings) {
+  auto policy = net::TransferPolicy::from_settings(settings);
   return make_http_transport(std::make_unique<net::CurlHttpClient>(policy), policy);
 }
 

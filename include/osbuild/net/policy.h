@@ -23,7 +23,9 @@ struct TransferPolicy {
   long max_redirects = 10;                        // OSBUILD_FETCH_MAX_REDIRECTS
   long host_connections = 8;                      // OSBUILD_FETCH_HOST_CONNECTIONS
 
-  // Defaults overridden by OSBUILD_FETCH_* variables; a value that is not a number throws.
+  // From the fetch.* settings (OSBUILD_FETCH_* variables; config/settings.cpp declares them).
+  static TransferPolicy from_settings(const config::Settings& settings);
+  // The same from an environment alone; a value that is not a number throws a UsageError.
   static TransferPolicy from_environment(const config::Environment& env);
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "osbuild/config/settings.h"
 #include "osbuild/net/http.h"
 
 namespace osbuild::repo {
@@ -26,7 +27,7 @@ class Transport {
 };
 
 // file:// URLs read the local file; http and https go through libcurl.
-std::unique_ptr<Transport> make_transport();
+std::unique_ptr<Transport> make_transport(const config::Settings& settings);
 // http(s) through the given client (a fake in unit tests), file:// from the disk.
 std::unique_ptr<Transport> make_http_transport(std::unique_ptr<net::HttpClient> http,
                                                net::TransferPolicy policy);
