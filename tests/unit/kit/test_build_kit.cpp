@@ -20,7 +20,8 @@ class KitBuild : public KitTest {
     write_package("libc");
     write_package("greet-data", "requires = [\"libc\"]\n");
     write_package("greet", "requires = [\"greet-data\"]\n");
-    write("kits/greet-kit/kit.toml", "[kit]\nvendor = \"local\"\nincluded-packages = [\"greet\"]\n");
+    write("kits/greet-kit/kit.toml",
+          "[kit]\nvendor = \"local\"\nincluded-packages = [\"greet\"]\n");
   }
   void add_data_kit() const {
     write("kits/data-kit/kit.toml",

@@ -132,10 +132,9 @@ TEST_F(KitFetch, AConfigPackageThatIsNotALayerIsRefused) {
 TEST_F(KitFetch, ABlobWhoseDigestDoesNotMatchIsRefused) {
   http.serve(blob_url(kit.layers[1]), "something else");
   auto e = catch_error([&] { fetch_kits(context(), &http); });
-  EXPECT_EQ(e.what.rfind("blob " + oci::sha256_digest(kit.layers[1]) + " of osbuild/greet-kit from " +
-                             k_base + ": ",
-                         0),
-            0u)
+  std::string start =
+      "blob " + oci::sha256_digest(kit.layers[1]) + " of osbuild/greet-kit from " + k_base + ": ";
+  EXPECT_EQ(e.what.rfind(start, 0), 0u)
       << e.what;
   EXPECT_NE(e.what.find(oci::sha256_digest("something else")), std::string::npos) << e.what;
   EXPECT_EQ(e.code, ExitCode::verification);
