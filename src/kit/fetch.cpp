@@ -63,10 +63,11 @@ struct KitFetch {
   std::uint64_t bytes = 0;
 };
 
-KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arch, store::Store& store) {
+KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arch,
+                   store::Store& store, net::HttpClient* http) {
   KitLocation where =
       locate(ctx, locked.name, locked.vendor, fmt::format("osbuild.lock ({})", locked.where.str()));
-  oci::RegistryClient client({where.host, where.insecure});
+  oci::RegistryClient client({.host = where.host, .insecure = where.insecure, .http = http});
   ping(client, where, locked.name);
   const std::string& repo = where.repository;
   std::string source = where.source();
@@ -136,7 +137,7 @@ KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arc
 
 }  // namespace
 
-FetchSummary fetch_kits(const Context& ctx) {
+FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http) {
   const Arch arch = ctx.settings.arch();
   auto check = ctx.lock_check();
   auto lock = config::load_lock(ctx.project, check);
@@ -170,7 +171,7 @@ FetchSummary fetch_kits(const Context& ctx) {
                               locked.name, locked.version, arch_name(arch)),
                   "run `osbuild fetch` without --offline");
     }
-    KitFetch f = fetch_one(ctx, locked, arch, store);
+    KitFetch f = fetch_one(ctx, locked, arch, store, http);
     summary.layers += f.layers;
     summary.downloaded += f.downloaded;
     summary.bytes += f.bytes;

@@ -27,14 +27,15 @@ KitConfig config_of(const BuiltKit& built, const std::string& version, const std
 
 class Publisher {
  public:
-  Publisher(const Context& ctx, const PublishTarget& target, const PublishObserver& observer)
+  Publisher(const Context& ctx, const PublishTarget& target, const PublishObserver& observer,
+            net::HttpClient* http)
       : m_ctx(ctx),
         m_observer(observer),
         m_kit(ctx.project.kit(target.kit)),
         m_vendor(target.vendor),
         m_location(target.location),
-        m_client(std::make_unique<oci::RegistryClient>(
-            oci::ClientOptions{m_location.host, m_location.insecure})) {}
+        m_client(std::make_unique<oci::RegistryClient>(oci::ClientOptions{
+            .host = m_location.host, .insecure = m_location.insecure, .http = http})) {}
 
   PublishSummary run(const BuiltKit& built) {
     const std::string version = m_ctx.project.file.release_version.str();
@@ -134,7 +135,8 @@ std::size_t PublishSummary::count(oci::BlobPush::Outcome outcome) const {
       blobs.begin(), blobs.end(), [outcome](const PublishedBlob& b) { return b.outcome == outcome; }));
 }
 
-PublishTarget publish_target(const Context& ctx, const PublishOptions& options) {
+PublishTarget publish_target(const Context& ctx, const PublishOptions& options,
+                             net::HttpClient* http) {
   const config::Kit& kit = ctx.project.kit(options.kit);
   PublishTarget target{kit.name, options.vendor.empty() ? kit.vendor : options.vendor, {}};
   auto vendor_where = kit.where.find("vendor");
@@ -142,14 +144,15 @@ PublishTarget publish_target(const Context& ctx, const PublishOptions& options) 
                            options.vendor.empty() && vendor_where != kit.where.end()
                                ? vendor_where->second.str()
                                : std::string("--vendor"));
-  oci::RegistryClient client({target.location.host, target.location.insecure});
+  oci::RegistryClient client(
+      {.host = target.location.host, .insecure = target.location.insecure, .http = http});
   ping(client, target.location, kit.name);
   return target;
 }
 
 PublishSummary run_publish(const Context& ctx, const PublishTarget& target, const BuiltKit& built,
-                           const PublishObserver& observer) {
-  return Publisher(ctx, target, observer).run(built);
+                           const PublishObserver& observer, net::HttpClient* http) {
+  return Publisher(ctx, target, observer, http).run(built);
 }
 
 }  // namespace osbuild::kit

@@ -40,7 +40,7 @@ struct Chosen {
 
 class Resolver {
  public:
-  explicit Resolver(const Context& ctx) : m_ctx(ctx) {}
+  Resolver(const Context& ctx, net::HttpClient* http) : m_ctx(ctx), m_http(http) {}
   config::Lock run();
 
  private:
@@ -52,6 +52,7 @@ class Resolver {
   [[noreturn]] void fail(const std::string& kit, const Repo& r) const;
 
   const Context& m_ctx;
+  net::HttpClient* m_http;
   std::map<std::string, Repo> m_repos;
   std::map<std::string, std::vector<Want>> m_wants;
   std::map<std::string, Chosen> m_chosen;
@@ -63,8 +64,8 @@ Repo& Resolver::repo(const Want& w) {
   if (it != m_repos.end()) return it->second;
   Repo r;
   r.location = locate(m_ctx, w.kit, w.vendor, w.where);
-  r.client = std::make_unique<oci::RegistryClient>(
-      oci::ClientOptions{r.location.host, r.location.insecure});
+  r.client = std::make_unique<oci::RegistryClient>(oci::ClientOptions{
+      .host = r.location.host, .insecure = r.location.insecure, .http = m_http});
   ping(*r.client, r.location, w.kit);
   std::vector<std::string> tags;
   try {
@@ -239,8 +240,8 @@ config::Lock Resolver::run() {
 
 }  // namespace
 
-config::Lock resolve_lock(const Context& ctx) {
-  return Resolver(ctx).run();
+config::Lock resolve_lock(const Context& ctx, net::HttpClient* http) {
+  return Resolver(ctx, http).run();
 }
 
 std::vector<std::string> lock_changes(const std::optional<config::Lock>& old,
@@ -265,8 +266,8 @@ std::vector<std::string> lock_changes(const std::optional<config::Lock>& old,
   return changes;
 }
 
-UpdateSummary run_update(const Context& ctx) {
-  UpdateSummary out{resolve_lock(ctx), ctx.root() / config::k_lock_file, false};
+UpdateSummary run_update(const Context& ctx, net::HttpClient* http) {
+  UpdateSummary out{resolve_lock(ctx, http), ctx.root() / config::k_lock_file, false};
   std::string text = config::render_lock(out.lock);
   std::string before;
   if (auto old = read_file(out.path); old.ok()) before = old.value();

@@ -71,11 +71,14 @@ std::optional<config::Lock> add_kit_packages(config::Project& project,
                                              const std::filesystem::path& build_dir, Arch arch,
                                              config::LockCheck check);
 
+// The registry functions below take `http`, the HTTP client their registry clients use (not
+// owned; none: libcurl), so that tests can answer for the registry in memory.
+
 // ---- update --------------------------------------------------------------------------------
 // Every [[kit]] of osbuild.toml resolved to the highest matching tag, and the kits those kits
 // require (from their config blobs), transitively; a kit wanted at versions no single tag meets
 // is an error naming the chain of who wants which.
-config::Lock resolve_lock(const Context& ctx);
+config::Lock resolve_lock(const Context& ctx, net::HttpClient* http = nullptr);
 
 // What replacing `old` (the osbuild.lock there is; nullopt when there is none) by `lock` changes,
 // one line a kit, in lock order: "core-kit 2.1.0 would be added", "core-kit 2.0.0 (sha256:…)
@@ -90,7 +93,7 @@ struct UpdateSummary {
 };
 // `osbuild update`: resolve_lock, then write osbuild.lock when its text changes. With --locked a
 // change is refused (exit code 3), listing lock_changes.
-UpdateSummary run_update(const Context& ctx);
+UpdateSummary run_update(const Context& ctx, net::HttpClient* http = nullptr);
 
 // ---- fetch ---------------------------------------------------------------------------------
 struct FetchSummary {
@@ -103,6 +106,6 @@ struct FetchSummary {
 // verifies each blob, puts the layers (package artifacts) into the store and records the kit in
 // build/external-kits/<arch>/<kit>.json. A kit already fetched with all blobs present touches no
 // network.
-FetchSummary fetch_kits(const Context& ctx);
+FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http = nullptr);
 
 }  // namespace osbuild::kit

@@ -53,11 +53,14 @@ struct PublishTarget {
   std::string vendor;
   KitLocation location;
 };
-PublishTarget publish_target(const Context& ctx, const PublishOptions& options);
+// `http`: the HTTP client of the registry clients (not owned; none: libcurl), for tests.
+PublishTarget publish_target(const Context& ctx, const PublishOptions& options,
+                             net::HttpClient* http = nullptr);
 
 // Pushes a built kit (pipeline::build_kit). A package whose layer another kit of this project
 // already published to the same registry is mounted from there.
 PublishSummary run_publish(const Context& ctx, const PublishTarget& target, const BuiltKit& built,
-                           const PublishObserver& observer = {});
+                           const PublishObserver& observer = {},
+                           net::HttpClient* http = nullptr);
 
 }  // namespace osbuild::kit
