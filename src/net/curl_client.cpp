@@ -24,7 +24,9 @@ static_assert(code::file_couldnt_read == CURLE_FILE_COULDNT_READ_FILE);
 static_assert(code::got_nothing == CURLE_GOT_NOTHING);
 static_assert(code::recv_error == CURLE_RECV_ERROR);
 
-namespace {
+// Named, not anonymous: Engine, a member of a class with linkage, holds these (and a unity
+// build would otherwise see a member of anonymous type).
+namespace curl_engine {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_error_page_bytes = 64 * 1024;  // kept for messages, the rest dropped
@@ -202,7 +204,9 @@ void ensure_curl() {
   if (!ok) throw Error("libcurl could not be initialised", "check the libcurl installation");
 }
 
-}  // namespace
+}  // namespace curl_engine
+
+using namespace curl_engine;
 
 struct CurlHttpClient::Engine {
   TransferPolicy policy;
