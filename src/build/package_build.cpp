@@ -91,6 +91,23 @@ std::pair<std::string, std::string> store_artifact(const BuildContext& bc,
 
 }  // namespace
 
+std::vector<std::string> script_command(const fs::path& script) {
+  std::ifstream in(script);
+  std::string first;
+  if (in && std::getline(in, first) && first.starts_with("#!")) {
+    std::string_view rest = trim(std::string_view(first).substr(2));
+    if (!rest.empty()) {
+      auto space = rest.find_first_of(" \t");
+      std::vector<std::string> argv{std::string(rest.substr(0, space))};
+      std::string_view arg = space == std::string_view::npos ? "" : trim(rest.substr(space));
+      if (!arg.empty()) argv.emplace_back(arg);  // like the kernel: one argument, spaces and all
+      argv.push_back(script.string());
+      return argv;
+    }
+  }
+  return {"sh", script.string()};
+}
+
 std::vector<std::vector<std::string>> build_commands(
     const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args) {
   std::vector<std::vector<std::string>> out;
@@ -103,7 +120,7 @@ std::vector<std::vector<std::string>> build_commands(
   std::string j = std::to_string(jobs);
   switch (pkg.build.system) {
     case config::BuildSystem::script:
-      out.push_back({"sh", (pkg.dir / pkg.build.script).string()});
+      out.push_back(script_command(pkg.dir / pkg.build.script));
       break;
     case config::BuildSystem::make:
       out.push_back({"sh", "-c", "make -j" + j + " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});

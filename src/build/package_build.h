@@ -76,6 +76,10 @@ StepsResult run_steps(const BuildContext& bc, const config::Package& pkg,
 // Replaces build/packages/<arch>/<name>/ with the artifact's tree.
 void materialise(const BuildContext& bc, const std::string& name, const fs::path& artifact_tar);
 
+// How a build script runs: by its #! line as the kernel reads it (the interpreter and at most one
+// argument), or with sh when it has none or cannot be read.
+std::vector<std::string> script_command(const std::filesystem::path& script);
+
 // The commands a build system runs, as argv vectors (`sh -c …` for the obvious ones).
 // `configure_args` go to autotools' configure (--host and --build when cross-compiling).
 std::vector<std::vector<std::string>> build_commands(

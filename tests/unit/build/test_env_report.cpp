@@ -6,6 +6,7 @@
 #include "build/package_build.h"
 #include "build/state.h"
 #include "osbuild/build/env.h"
+#include "osbuild/util/fs.h"
 
 namespace osbuild::build {
 namespace {
@@ -154,6 +155,29 @@ TEST(BuildCommands, ScriptAndMake) {
   pkg.build.patches.clear();
   pkg.build.system = config::BuildSystem::make;
   EXPECT_EQ(build_commands(pkg, 2)[0][2], "make -j2 && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
+}
+
+// A build script runs by its #! line, as it would from a shell: `set -o pipefail` in a bash script
+// needs bash, not sh.
+TEST(BuildCommands, ScriptRunsByItsShebang) {
+  TempDir dir("osbuild-shebang-test");
+  auto script = [&dir](const char* name, const std::string& text) {
+    write_file_atomic(dir.path() / name, text, Durability::cache);
+    return dir.path() / name;
+  };
+  auto bash = script("bash.sh", "#!/bin/bash\nset -o pipefail\n");
+  EXPECT_EQ(script_command(bash), (std::vector<std::string>{"/bin/bash", bash.string()}));
+  auto env = script("env.sh", "#! /usr/bin/env bash  \r\n");
+  EXPECT_EQ(script_command(env),
+            (std::vector<std::string>{"/usr/bin/env", "bash", env.string()}));
+  auto flags = script("flags.sh", "#!/bin/sh -e -x\n");  // one argument, as the kernel passes it
+  EXPECT_EQ(script_command(flags), (std::vector<std::string>{"/bin/sh", "-e -x", flags.string()}));
+  auto plain = script("plain.sh", "echo no shebang\n");
+  EXPECT_EQ(script_command(plain), (std::vector<std::string>{"sh", plain.string()}));
+  auto empty = script("empty.sh", "#!\n");
+  EXPECT_EQ(script_command(empty), (std::vector<std::string>{"sh", empty.string()}));
+  EXPECT_EQ(script_command(dir.path() / "missing.sh"),
+            (std::vector<std::string>{"sh", (dir.path() / "missing.sh").string()}));
 }
 
 }  // namespace
