@@ -5,6 +5,7 @@ source "$OSBUILD_TESTS/integration/build_lib.bash"
 command -v bash >/dev/null || skip "bash is missing"
 script_project "$TEST_TMP/project"
 cd "$PROJECT" || exit 1
+arch=$(uname -m)
 script_package bashy '#!/bin/bash
 set -euo pipefail
 parts=(hello from bash)
@@ -14,8 +15,8 @@ script_package plain 'mkdir -p "$OSBUILD_DESTDIR/usr/share"; echo plain >"$OSBUI
 
 run build package bashy
 expect_status 0
-expect_eq "$(cat "build/packages/$ARCH/bashy/usr/share/bashy.txt" 2>&1)" "HELLO FROM BASH" "the bash script's output"
+expect_eq "$(cat "build/packages/$arch/bashy/usr/share/bashy.txt" 2>&1)" "HELLO FROM BASH" "the bash script's output"
 run build package plain
 expect_status 0
-expect_eq "$(cat "build/packages/$ARCH/plain/usr/share/plain.txt" 2>&1)" "plain" "the script without #!"
+expect_eq "$(cat "build/packages/$arch/plain/usr/share/plain.txt" 2>&1)" "plain" "the script without #!"
 finish
