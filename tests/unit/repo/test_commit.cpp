@@ -5,16 +5,14 @@
 
 #include "osbuild/util/fs.h"
 #include "osbuild/util/units.h"
+#include "repo/repo_test_util.h"
 #include "repo/stage.h"
 
 using namespace osbuild;
 using namespace osbuild::repo;
+using namespace osbuild::repo::test_util;
 
 namespace {
-
-Time at(const char* text) {
-  return parse_rfc3339(text).value();
-}
 
 std::string error_of(const std::function<void()>& fn) {
   try {

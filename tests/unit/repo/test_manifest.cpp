@@ -3,14 +3,13 @@
 #include "osbuild/config/load.h"
 #include "osbuild/repo/manifest.h"
 #include "osbuild/util/units.h"
+#include "repo/repo_test_util.h"
 
 using namespace osbuild;
 using namespace osbuild::repo;
+using namespace osbuild::repo::test_util;
 
 namespace {
-Time at(const char* text) {
-  return parse_rfc3339(text).value();
-}
 Version v(const char* text) {
   return parse_version(text).value();
 }

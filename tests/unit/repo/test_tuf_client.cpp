@@ -4,18 +4,13 @@
 #include "osbuild/repo/client.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/units.h"
+#include "repo/repo_test_util.h"
 
 using namespace osbuild;
 using namespace osbuild::repo;
+using namespace osbuild::repo::test_util;
 
 namespace {
-
-const std::string k_meta = "http://repo.test/metadata/dev/x86_64/";
-const std::string k_targets = "http://repo.test/targets/";
-
-Time at(const char* text) {
-  return parse_rfc3339(text).value();
-}
 
 // A small consistent-snapshot repository with one key for every role.
 struct MemoryRepo {
