@@ -18,11 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string shown(const Context& ctx, const fs::path& p) {
-  auto rel = p.lexically_relative(ctx.root());
-  return rel.empty() || rel.string().starts_with("..") ? p.string() : rel.string();
-}
-
 void print_json(const Context& ctx, const pipeline::ReleaseResult& r) {
   Json stages = Json::array();
   for (const auto& s : r.stages) {
@@ -58,11 +53,11 @@ void print_summary(const Context& ctx, const pipeline::ReleaseResult& r) {
   const auto& out = r.outputs;
   if (out.image_dir.empty() && out.repo.empty()) return;
   std::printf("outputs\n");
-  if (!out.disk.empty()) std::printf("  disk image  %s\n", shown(ctx, out.disk).c_str());
-  if (!out.image_dir.empty()) std::printf("  images      %s/\n", shown(ctx, out.image_dir).c_str());
+  if (!out.disk.empty()) std::printf("  disk image  %s\n", ctx.shown(out.disk).c_str());
+  if (!out.image_dir.empty()) std::printf("  images      %s/\n", ctx.shown(out.image_dir).c_str());
   if (!out.repo.empty()) {
-    std::printf("  repository  %s/\n", shown(ctx, out.repo).c_str());
-    std::printf("  metadata    %s/\n", shown(ctx, out.metadata).c_str());
+    std::printf("  repository  %s/\n", ctx.shown(out.repo).c_str());
+    std::printf("  metadata    %s/\n", ctx.shown(out.metadata).c_str());
   }
 }
 

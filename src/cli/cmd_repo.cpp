@@ -53,11 +53,6 @@ repo::RepoTarget finish_target(const RepoArgs& args) {
   return t;
 }
 
-std::string display(const Context& ctx, const fs::path& p) {
-  auto rel = p.lexically_relative(ctx.root());
-  return rel.empty() || rel.string().starts_with("..") ? p.string() : rel.string();
-}
-
 int print_written(const Context& ctx, const repo::PublishSummary& s, const char* verb) {
   if (ctx.json()) {
     Json doc{{"output", s.output.string()},
@@ -74,7 +69,7 @@ int print_written(const Context& ctx, const repo::PublishSummary& s, const char*
   if (ctx.options.verbosity == Verbosity::quiet) {
     return 0;
   }
-  std::printf("%s %s\n", verb, display(ctx, s.output).c_str());
+  std::printf("%s %s\n", verb, ctx.shown(s.output).c_str());
   if (!s.version.empty()) {
     std::printf("  version   %s, %zu targets written (%s), %zu in the repository%s\n",
                 s.version.c_str(), s.new_targets, format_size(s.bytes).c_str(), s.total_targets,
@@ -82,7 +77,7 @@ int print_written(const Context& ctx, const repo::PublishSummary& s, const char*
   } else {
     std::printf("  targets   %zu, untouched\n", s.total_targets);
   }
-  std::printf("  metadata  %s/ (timestamp version %llu)\n", display(ctx, s.metadata_dir).c_str(),
+  std::printf("  metadata  %s/ (timestamp version %llu)\n", ctx.shown(s.metadata_dir).c_str(),
               static_cast<unsigned long long>(s.timestamp_version));
   return 0;
 }

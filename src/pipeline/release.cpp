@@ -18,11 +18,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string shown(const Context& ctx, const fs::path& p) {
-  auto rel = p.lexically_relative(ctx.root());
-  return rel.empty() || rel.string().starts_with("..") ? p.string() : rel.string();
-}
-
 std::string describe_fetch(const FetchResult& r) {
   std::string text = fmt::format("{} source(s) fetched ({}), {} already in the store",
                                  r.sources.fetched, format_size(r.sources.bytes), r.sources.present);
@@ -41,18 +36,18 @@ std::string describe_build(const build::BuildSummary& s) {
 std::string describe_image(const Context& ctx, const image::ImageSummary& s) {
   switch (s.outcome) {
     case image::ImageOutcome::made:
-      return "made " + shown(ctx, s.dir);
+      return "made " + ctx.shown(s.dir);
     case image::ImageOutcome::restored:
-      return "restored from the cache into " + shown(ctx, s.dir);
+      return "restored from the cache into " + ctx.shown(s.dir);
     case image::ImageOutcome::up_to_date:
-      return "up to date: " + shown(ctx, s.dir);
+      return "up to date: " + ctx.shown(s.dir);
   }
-  return shown(ctx, s.dir);
+  return ctx.shown(s.dir);
 }
 
 std::string describe_repo(const Context& ctx, const repo::PublishSummary& s) {
   return fmt::format("published {} to {}: {} target(s) written ({}), {} in the repository{}",
-                     s.version, shown(ctx, s.output), s.new_targets, format_size(s.bytes),
+                     s.version, ctx.shown(s.output), s.new_targets, format_size(s.bytes),
                      s.total_targets, s.created ? " (new repository)" : "");
 }
 

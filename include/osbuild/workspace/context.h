@@ -34,6 +34,11 @@ struct Context {
   std::filesystem::path build_dir() const { return project.root / "build"; }
   std::filesystem::path cache_dir() const { return settings.str("cache.dir"); }
   bool json() const { return options.output == OutputMode::json; }
+  // A path as messages show it: relative to the project when inside it, else as it is.
+  std::string shown(const std::filesystem::path& p) const {
+    auto rel = p.lexically_relative(root());
+    return rel.empty() || rel.string().starts_with("..") ? p.string() : rel.string();
+  }
   // How a missing or stale osbuild.lock is met: refused with --locked, else warned about.
   config::LockCheck lock_check() const {
     return settings.boolean("locked") ? config::LockCheck::refuse : config::LockCheck::warn;
