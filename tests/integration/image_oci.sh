@@ -86,6 +86,7 @@ expect_eq "$layer_count" "$LAYERS" "layers in the copied manifest"
 
 # Again with the image up to date: the layout stays as it was.
 first=$(layout_digests)
+cp -a "$OCI" "$TEST_TMP/first-layout"
 run image dev --arch x86_64 --oci
 expect_status 0
 expect_contains "nothing to do"
@@ -96,6 +97,15 @@ rm -rf "$PROJECT/build" "$OSBUILD_CACHE_DIR"
 sleep 1 # a clock that leaks into the bytes now shows
 if [ "$arm" = yes ]; then make_arch aarch64 || fail "second aarch64 build failed: $out"; fi
 make_arch x86_64 || fail "second x86_64 build failed: $out"
-expect_eq "$(layout_digests)" "$first" "layout of two clean runs"
+second=$(layout_digests)
+expect_eq "$second" "$first" "layout of two clean runs"
+# On a difference, what differs: a tar listing of each layer, a JSON blob as it is.
+if [ "$second" != "$first" ]; then
+  for blob in "$TEST_TMP"/first-layout/blobs/sha256/* "$OCI"/blobs/sha256/*; do
+    echo "== $blob"
+    tar -tvf "$blob" 2>/dev/null || head -c 2000 "$blob"
+    echo
+  done
+fi
 [ "$(printf '%s\n' "$first" | wc -l)" -ge 8 ] || fail "too few files in the layout: $first"
 finish
