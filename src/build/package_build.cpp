@@ -108,6 +108,29 @@ std::vector<std::string> script_command(const fs::path& script) {
   return {"sh", script.string()};
 }
 
+// What a build sees besides the system (sandbox.h): its inputs and package folder read-only, the
+// toolchain's installation and osbuild itself (the compiler wrappers run it), then its work dir,
+// destdir and tmp writable. Not the project: its keys, other packages and build outputs.
+sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package& pkg,
+                                  const BuildPaths& paths) {
+  sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {}, {}};
+  spec.read_only = {paths.sources, paths.sysroot, pkg.dir, bc.tool_dir};
+  for (const auto& dir : bc.toolchain.installation()) spec.read_only.push_back(dir);
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) spec.read_only.push_back(self);
+  fs::path etc = paths.root / "etc";
+  fs::create_directories(etc);
+  write_file_atomic(etc / "passwd", sandbox::sandbox_passwd(), Durability::cache);
+  write_file_atomic(etc / "group", sandbox::sandbox_group(), Durability::cache);
+  spec.files = {{etc / "passwd", "/etc/passwd"}, {etc / "group", "/etc/group"}};
+  if (!bc.zig_cache.empty()) {
+    fs::create_directories(bc.zig_cache);
+    spec.writable.push_back(bc.zig_cache);
+  }
+  return spec;
+}
+
 std::vector<std::vector<std::string>> build_commands(
     const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args) {
   std::vector<std::vector<std::string>> out;
@@ -145,11 +168,9 @@ std::vector<std::vector<std::string>> build_commands(
 PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                             const std::vector<std::string>& dep_artifacts, const std::string& key,
                             const Json& inputs) {
-  sandbox::SandboxKind kind = bc.sandbox ? *bc.sandbox : sandbox::detect_sandbox();
+  sandbox::SandboxKind kind = bc.sandbox;
   if (kind == sandbox::SandboxKind::none) {
-    throw Error("no sandbox: neither bwrap nor `unshare -n` can start here",
-                "install bubblewrap (apt-get install bubblewrap) or run where network namespaces "
-                "are allowed");
+    throw Error("no build sandbox", "builds run only in the sealed or the unshare sandbox");
   }
   BuildPaths paths = BuildPaths::under(bc.build_dir / "work" / arch_name(bc.arch) / pkg.name);
   fresh_dir(paths.root);
@@ -171,11 +192,7 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                  bc.project.file.name,
                  bc.project.file.release_version.str()};
   auto env = build_environment(req);
-  sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {bc.project.root}};
-  if (!bc.zig_cache.empty()) {
-    fs::create_directories(bc.zig_cache);
-    spec.writable.push_back(bc.zig_cache);
-  }
+  auto spec = sandbox_spec(bc, pkg, paths);
   PackageResult out;
   RunCommand run;
   run.note = [&log](const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; };

@@ -28,7 +28,9 @@ struct BuildContext {
   long jobs = 1;
   std::int64_t source_date_epoch = 0;
   fs::path build_dir;  // <project>/build
-  std::optional<sandbox::SandboxKind> sandbox;  // nullopt: detect_sandbox()
+  // The sandbox the `sandbox` setting names; build_package opens it (sees it start) before the
+  // first command, and refuses to run without it.
+  sandbox::SandboxKind sandbox = sandbox::SandboxKind::sealed;
 };
 
 struct StepOutcome {

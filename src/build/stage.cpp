@@ -61,7 +61,7 @@ std::vector<const graph::Action*> select_actions(const BuildOptions& options,
 
 graph::Plan make_build_plan(const Context& ctx, const BuildOptions& options,
                             const graph::PackageGraph& graph, const Json& toolchain) {
-  graph::PlanRequest req{options.name, ctx.settings.arch(), toolchain};
+  graph::PlanRequest req{options.name, ctx.settings.arch(), toolchain, ctx.settings.str("sandbox")};
   if (options.target == BuildTarget::variant) {
     return graph::make_plan(ctx.project, graph, req);
   }
@@ -76,6 +76,12 @@ graph::Plan make_build_plan(const Context& ctx, const BuildOptions& options,
   project.variants[only.name] = only;
   req.variant = only.name;
   return graph::make_plan(project, graph, req);
+}
+
+sandbox::SandboxKind sandbox_setting(const Context& ctx) {
+  auto kind = sandbox::parse_sandbox_kind(ctx.settings.str("sandbox"));
+  if (!kind) throw Error("internal: the sandbox setting holds " + ctx.settings.str("sandbox"));
+  return sandbox::open_sandbox(*kind);  // refuses, saying why, when it cannot start
 }
 
 std::int64_t source_date_epoch() {
@@ -351,6 +357,7 @@ void write_variant_record(const Context& ctx, const BuildOptions& options, const
   record.os_name = ctx.project.file.name;
   record.release_version = ctx.project.file.release_version.str();
   record.toolchain = bc.toolchain.name;
+  record.sandbox = sandbox::sandbox_kind_name(bc.sandbox);
   record.packages = stage.packages();
   for (const auto& name : variant.included_packages) {
     if (record.packages.count(name) != 0) record.included_packages.push_back(name);
@@ -499,11 +506,9 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
                   std::max(1L, ctx.settings.integer("jobs")),
                   source_date_epoch(),
                   ctx.build_dir(),
-                  std::nullopt};
+                  sandbox_setting(ctx)};
   if (options.explain == Explain::yes) {
-    // The probe starts a sandbox, so a no-op build without --explain does not pay for it.
-    std::printf("explain: sandbox: %s\n",
-                std::string(sandbox_kind_name(sandbox::detect_sandbox())).c_str());
+    std::printf("explain: sandbox: %s\n", std::string(sandbox_kind_name(bc.sandbox)).c_str());
     std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),
                 tc.target_platform.c_str());
   }

@@ -43,7 +43,7 @@ void add_target(CLI::App& build, CliState& state,
 void setup_build(CLI::App& sub, CliState& state) {
   auto options = std::make_shared<build::BuildOptions>();
   auto& flags = state.options.flags;
-  add_setting_flags(sub, state, {"arch", "jobs", "cache.remote"});
+  add_setting_flags(sub, state, {"arch", "jobs", "cache.remote", "sandbox"});
   sub.add_flag_callback(
       "--no-remote-cache", [&flags] { flags["cache.remote"] = ""; },
       "do not use the remote cache this time, whatever cache.remote says");

@@ -82,7 +82,7 @@ void setup_release(CLI::App& sub, CliState& state) {
   auto args = std::make_shared<pipeline::ReleaseOptions>();
   sub.add_option("variant", args->variant, "the variant to release (default: BUILDSYS_VARIANT)");
   add_setting_flags(sub, state,
-                    {"arch", "jobs", "publish.repo", "publish.infra-config-path",
+                    {"arch", "jobs", "sandbox", "publish.repo", "publish.infra-config-path",
                      "publish.expiration-policy-path", "publish.wave-policy-path",
                      "release-start-time"});
   sub.add_option("-k,--key", args->keys,

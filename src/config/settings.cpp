@@ -68,8 +68,15 @@ const std::vector<SettingDef>& setting_table() {
       {"repo.expiring-within", SettingType::duration, "--within",
        {"REPO_METADATA_EXPIRING_WITHIN", "OSBUILD_REPO_METADATA_EXPIRING_WITHIN"}, "", "3 days",
        "the window of `osbuild repo check-expirations`, e.g. '3 days'"},
-      {"log-level", SettingType::log_level, "--log-level", {"OSBUILD_LOG_LEVEL"}, "", "warn",
-       "debug log level: trace, debug, info, warn, error, off"},
+      {"log-level", SettingType::choice, "--log-level", {"OSBUILD_LOG_LEVEL"}, "", "warn",
+       "debug log level: trace, debug, info, warn, error, off",
+       {"trace", "debug", "info", "warn", "error", "off"}},
+      {"sandbox", SettingType::choice, "--sandbox", {"OSBUILD_SANDBOX"}, "", "sealed",
+       "where package builds run: sealed (bubblewrap: a build sees only its inputs, the system's "
+       "/usr and its toolchain; no network, no $HOME, no keys) or unshare (network and process "
+       "isolation only: a build can read and change your files; never chosen on its own). Not "
+       "settable in osbuild.toml: a project cannot weaken its own sandbox",
+       {"sealed", "unshare"}},
       // How downloads (sources, kits, remote caches) retry and time out (docs/fetch.md).
       {"fetch.retries", SettingType::count, "", {"OSBUILD_FETCH_RETRIES"}, "", "4",
        "download attempts after the first, per URL"},
@@ -383,11 +390,14 @@ std::string normalise_setting(const SettingDef& def, const SettingValue& v) {
       }
       return v.value;
     }
-    case SettingType::log_level: {
-      for (auto level : {"trace", "debug", "info", "warn", "error", "off"}) {
-        if (v.value == level) return v.value;
+    case SettingType::choice: {
+      for (auto choice : def.choices) {
+        if (v.value == choice) return v.value;
       }
-      fail("expected trace, debug, info, warn, error or off, got '" + v.value + "'");
+      std::vector<std::string> names(def.choices.begin(), def.choices.end());
+      std::string last = names.back();
+      names.pop_back();
+      fail("expected " + join(names, ", ") + " or " + last + ", got '" + v.value + "'");
       return v.value;
     }
     case SettingType::size: {

@@ -130,6 +130,7 @@ std::size_t PlanBuilder::add_build(std::size_t package_id) {
   inputs["depends"] = dep_keys;
   inputs["arch"] = arch_name(m_req.arch);
   inputs["toolchain"] = m_req.toolchain;
+  inputs["sandbox"] = m_req.sandbox;
   if (pkg.uses_release_version) {
     inputs["release"] = {{"os-name", m_project.file.name},
                          {"version", m_project.file.release_version.str()}};

@@ -81,6 +81,7 @@ VariantRecord parse_variant_record(const Json& doc, const fs::path& path) {
     r.os_name = doc.at("os-name").get<std::string>();
     r.release_version = doc.at("release-version").get<std::string>();
     r.toolchain = doc.value("toolchain", "");
+    r.sandbox = doc.value("sandbox", "");
     r.included_packages = strings(doc, "included-packages");
     for (const auto& p : doc.at("packages")) {
       auto pkg = parse_package(p);
@@ -120,6 +121,7 @@ Json variant_record_json(const VariantRecord& r) {
           {"os-name", r.os_name},
           {"release-version", r.release_version},
           {"toolchain", r.toolchain},
+          {"sandbox", r.sandbox},
           {"included-packages", r.included_packages},
           {"packages", packages}};
 }

@@ -3,9 +3,9 @@
 source "$OSBUILD_TESTS/integration/build_lib.bash"
 script_project "$TEST_TMP/project"
 cd "$PROJECT" || exit 1
-touch "$TEST_TMP/slow"
-script_package sleeper "if [ -e '$TEST_TMP/slow' ]; then echo started; sleep 297 & wait; fi
+script_package sleeper "if [ -e '$PROJECT/packages/sleeper/slow' ]; then echo started; sleep 297 & wait; fi
 mkdir -p \"\$OSBUILD_DESTDIR\" && echo done >\"\$OSBUILD_DESTDIR/done\""
+touch "$PROJECT/packages/sleeper/slow"  # in the package folder: a sealed build sees nothing else of the test
 "$OSBUILD" build package sleeper >"$TEST_TMP/out" 2>&1 &
 pid=$!
 log=$PROJECT/build/logs/$(uname -m)/sleeper.log
@@ -18,7 +18,7 @@ expect_eq "$?" 130 "exit status after SIGINT"
 grep -q "build interrupted" "$TEST_TMP/out" || fail "no interruption message: $(cat "$TEST_TMP/out")"
 sleep 0.3
 if pgrep -f "sleep 297" >/dev/null; then fail "a build process survived: $(pgrep -af 'sleep 297')"; fi
-rm -f "$TEST_TMP/slow"
+rm -f "$PROJECT/packages/sleeper/slow"
 run build package sleeper
 expect_status 0
 expect_eq "$(built_list)" "sleeper" "rerun after an interrupt"

@@ -6,9 +6,9 @@ source "$OSBUILD_TESTS/integration/build_lib.bash"
 script_project "$TEST_TMP/project"
 cd "$PROJECT" || exit 1
 script_package first 'mkdir -p "$OSBUILD_DESTDIR" && echo first >"$OSBUILD_DESTDIR/first"'
-touch "$TEST_TMP/slow"
-script_package second "[ -e '$TEST_TMP/slow' ] && echo started && sleep 4.0417
+script_package second "[ -e '$PROJECT/packages/second/slow' ] && echo started && sleep 4.0417
 mkdir -p \"\$OSBUILD_DESTDIR\" && echo second >\"\$OSBUILD_DESTDIR/second\"" 'depends = ["first"]'
+touch "$PROJECT/packages/second/slow"  # in the package folder: a sealed build sees nothing else of the test
 "$OSBUILD" build package second -j1 >"$TEST_TMP/out" 2>&1 &
 pid=$!
 log=$PROJECT/build/logs/$(uname -m)/second.log
@@ -22,7 +22,7 @@ pgrep -f "sleep 4.0417" >/dev/null && fail "a process of the build outlived kill
 run cache verify
 expect_status 0
 expect_not_contains "removed"
-rm -f "$TEST_TMP/slow"
+rm -f "$PROJECT/packages/second/slow"
 run build package second
 expect_status 0
 expect_eq "$(built_list)" "second" "rerun after kill -9"

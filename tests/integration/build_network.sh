@@ -28,7 +28,7 @@ expect_contains "build of netcheck failed"
 for sandbox in unshare; do
   OSBUILD_SANDBOX=$sandbox run build package netcheck --force --explain
   expect_status 1
-  expect_contains "explain: sandbox: unshare -n"
+  expect_contains "explain: sandbox: unshare"
   expect_contains "build of netcheck failed"
 done
 finish

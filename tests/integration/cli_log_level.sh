@@ -14,7 +14,7 @@ expect_not_contains " debug: "
 # From the environment, as docs/configuration.md says.
 out=$(OSBUILD_LOG_LEVEL=debug "$OSBUILD" build package ok --force 2>&1); status=$?
 expect_status 0
-expect_contains " debug: sandbox: "
+expect_contains " debug: sandbox sealed: starts"
 
 # The flag beats the environment.
 out=$(OSBUILD_LOG_LEVEL=debug "$OSBUILD" build package ok --force --log-level warn 2>&1); status=$?

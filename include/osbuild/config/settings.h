@@ -16,9 +16,9 @@ namespace osbuild::config {
 enum class Origin { flag, environment, file, builtin };
 std::string_view origin_name(Origin origin);
 
-// integer: a whole number of at least 1; count: of at least 0; log_level: trace, debug, info,
-// warn, error or off.
-enum class SettingType { string, boolean, integer, count, size, duration, arch, path, list, log_level };
+// integer: a whole number of at least 1; count: of at least 0; choice: one of the row's
+// `choices`.
+enum class SettingType { string, boolean, integer, count, size, duration, arch, path, list, choice };
 
 struct SettingDef {
   std::string_view key;
@@ -28,6 +28,7 @@ struct SettingDef {
   std::string_view file_key;              // key in osbuild.toml, or empty
   std::string_view builtin;               // the built-in default as text; "" means unset
   std::string_view help;
+  std::vector<std::string_view> choices = {};  // a choice's values, in the order the help lists
 };
 
 const std::vector<SettingDef>& setting_table();

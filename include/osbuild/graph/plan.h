@@ -34,6 +34,9 @@ struct PlanRequest {
   // The target platform's identity as the toolchain stage resolves it (compiler, version, rules);
   // it enters every build key.
   Json toolchain = Json::object();
+  // The build sandbox (the `sandbox` setting): a build made with weaker isolation is another
+  // build, never a cache hit for a sealed one.
+  std::string sandbox = "sealed";
 };
 
 Plan make_plan(const config::Project& project, const PackageGraph& graph, const PlanRequest& req);

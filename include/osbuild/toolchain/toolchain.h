@@ -145,6 +145,10 @@ struct ResolvedToolchain {
   // What enters every action key: name, kind, compiler path, its version line, zig's version
   // and the wrapper rule version, the target triple and the target platform's values.
   Json identity() const;
+  // The folders outside /usr that a build must see to run this toolchain (a sealed sandbox
+  // shows only /usr of the system): each program's installation (the folder above its bin/, or
+  // zig's own folder, which holds its lib/) and the sysroot, with links resolved.
+  std::vector<fs::path> installation() const;
 };
 
 // Resolves the C toolchain for `pkg` (may be null) built for `target`: the target platform is

@@ -52,6 +52,7 @@ struct VariantRecord {
   std::string os_name;
   std::string release_version;
   std::string toolchain;
+  std::string sandbox;  // the sandbox the packages were built in: "sealed" or "unshare"
   std::vector<std::string> included_packages;  // without those skipped for the platform
   std::map<std::string, PackageRecord> packages;
 };

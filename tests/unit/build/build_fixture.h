@@ -68,7 +68,7 @@ class PackageBuildTest : public ::testing::Test {
   toolchain::ResolvedToolchain tc;
   config::Package pkg;
   Arch arch = Arch::x86_64;
-  std::optional<sandbox::SandboxKind> sandbox_kind = sandbox::SandboxKind::unshare;
+  sandbox::SandboxKind sandbox_kind = sandbox::SandboxKind::unshare;
   Json inputs = {{"recipe", {{"name", "zlib"}}}, {"sources", Json::object()}};
 };
 

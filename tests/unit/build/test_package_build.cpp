@@ -134,17 +134,22 @@ TEST_F(PackageBuildTest, AFailedPatchStopsTheBuildAndIsNamed) {
       << result.report;
 }
 
-TEST_F(PackageBuildTest, BwrapBindsTheProjectReadOnlyAndTheWorkDirsWritable) {
-  sandbox_kind = sandbox::SandboxKind::bwrap;
+TEST_F(PackageBuildTest, SealedShowsTheInputsReadOnlyAndTheWorkDirsWritableButNotTheProject) {
+  sandbox_kind = sandbox::SandboxKind::sealed;
   ASSERT_TRUE(build().ok);
   std::string line = runner.lines().at(0);
   auto paths = BuildPaths::under(work_root());
-  EXPECT_EQ(line.rfind("bwrap --unshare-net --unshare-pid --die-with-parent", 0), 0u) << line;
-  EXPECT_NE(line.find("--ro-bind " + project.root.string() + " " + project.root.string()),
-            std::string::npos);
+  EXPECT_EQ(line.rfind("bwrap --unshare-all --die-with-parent --new-session", 0), 0u) << line;
+  EXPECT_EQ(line.find("--ro-bind " + project.root.string() + " "), std::string::npos) << line;
+  EXPECT_EQ(line.find("--ro-bind / /"), std::string::npos) << line;
+  for (const auto& dir : {paths.sources, paths.sysroot, pkg.dir}) {
+    EXPECT_NE(line.find("--ro-bind " + dir.string() + " " + dir.string()), std::string::npos)
+        << dir;
+  }
   for (const auto& dir : {paths.work, paths.dest, paths.tmp}) {
     EXPECT_NE(line.find("--bind " + dir.string() + " " + dir.string()), std::string::npos) << dir;
   }
+  EXPECT_NE(line.find("/etc/passwd"), std::string::npos) << line;
   EXPECT_NE(line.find("--chdir " + paths.work.string() + " -- sh -c"), std::string::npos);
 }
 

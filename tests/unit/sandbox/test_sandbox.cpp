@@ -7,35 +7,46 @@
 namespace osbuild::sandbox {
 namespace {
 
-TEST(Sandbox, BwrapBindsReadOnlyFirstThenWritable) {
-  SandboxSpec spec{"/w/src", {"/w/src", "/w/dest"}, {"/project"}};
-  auto argv = sandbox_argv(SandboxKind::bwrap, spec, {"sh", "build.sh"});
-  std::vector<std::string> expected = {"bwrap",
-                                       "--unshare-net",
-                                       "--unshare-pid",
-                                       "--die-with-parent",
-                                       "--ro-bind",
-                                       "/",
-                                       "/",
-                                       "--dev",
-                                       "/dev",
-                                       "--proc",
-                                       "/proc",
-                                       "--ro-bind",
-                                       "/project",
-                                       "/project",
-                                       "--bind",
-                                       "/w/src",
-                                       "/w/src",
-                                       "--bind",
-                                       "/w/dest",
-                                       "/w/dest",
-                                       "--chdir",
-                                       "/w/src",
-                                       "--",
-                                       "sh",
-                                       "build.sh"};
+TEST(Sandbox, SealedBindsSystemThenFilesThenReadOnlyThenWritable) {
+  SandboxSpec spec{"/w/src", {"/w/src", "/w/dest"}, {"/w/sources"}, {{"/w/passwd", "/etc/passwd"}}};
+  auto argv = sandbox_argv(SandboxKind::sealed, spec, {"sh", "build.sh"});
+  std::vector<std::string> expected = {"bwrap",    "--unshare-all", "--die-with-parent",
+                                       "--new-session", "--dev", "/dev",
+                                       "--proc",   "/proc",   "--tmpfs",
+                                       "/tmp",     "--tmpfs", "/var/tmp"};
+  auto system = sealed_system_args();
+  expected.insert(expected.end(), system.begin(), system.end());
+  for (const char* arg : {"--ro-bind", "/w/passwd", "/etc/passwd", "--ro-bind", "/w/sources",
+                          "/w/sources", "--bind", "/w/src", "/w/src", "--bind", "/w/dest",
+                          "/w/dest", "--remount-ro", "/", "--chdir", "/w/src", "--", "sh", "build.sh"}) {
+    expected.emplace_back(arg);
+  }
   EXPECT_EQ(argv, expected);
+}
+
+TEST(Sandbox, SealedShowsUsrAndTheLinksIntoItButNotHomeOrRun) {
+  TempDir host;
+  fs::create_directories(host.path() / "usr/bin");
+  fs::create_directories(host.path() / "etc/alternatives");
+  fs::create_directories(host.path() / "lib64");
+  fs::create_directories(host.path() / "root");
+  fs::create_directories(host.path() / "run");
+  fs::create_symlink("usr/bin", host.path() / "bin");
+  write_file_atomic(host.path() / "etc/shadow", "secret\n");
+  auto args = sealed_system_args(host.path());
+  std::vector<std::string> expected = {
+      "--ro-bind", (host.path() / "usr").string(), "/usr",
+      "--symlink", "usr/bin", "/bin",
+      "--ro-bind", (host.path() / "lib64").string(), "/lib64",
+      "--ro-bind", (host.path() / "etc/alternatives").string(), "/etc/alternatives"};
+  EXPECT_EQ(args, expected);
+}
+
+TEST(Sandbox, TheSettingNamesTwoKinds) {
+  EXPECT_EQ(parse_sandbox_kind("sealed"), SandboxKind::sealed);
+  EXPECT_EQ(parse_sandbox_kind("unshare"), SandboxKind::unshare);
+  EXPECT_FALSE(parse_sandbox_kind("bwrap"));
+  EXPECT_THROW(open_sandbox(SandboxKind::none), Error);
 }
 
 TEST(Sandbox, UnshareWrapsTheCommand) {
