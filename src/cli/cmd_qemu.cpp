@@ -14,7 +14,7 @@ void setup_qemu(CLI::App& sub, CliState& state) {
   sub.add_option("variant", options->variant, "the variant whose image to boot")->required();
   sub.add_option("qemu-args", options->extra,
                  "arguments after -- go to QEMU as they are, after osbuild's own");
-  add_setting_flags(sub, state, {"arch", "cpus", "memory", "kvm"});
+  add_setting_flags(sub, state, {"arch", "qemu.cpus", "qemu.memory", "qemu.kvm"});
   sub.add_option_function<std::string>(
       "--expect", [options](const std::string& text) { options->expect = text; },
       "CI mode: succeed when TEXT appears on the console and the guest then powers off");
