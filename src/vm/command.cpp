@@ -32,10 +32,9 @@ std::string cpu_model(const Machine& m) {
 }
 
 void add_drive(std::vector<std::string>& argv, const Drive& d, bool boot) {
-  argv.insert(argv.end(), {"-drive", "if=none,id=" + d.id + ",format=" + d.format + ",file=" +
-                                         escaped(d.file),
-                           "-device",
-                           "virtio-blk-pci,drive=" + d.id + (boot ? ",bootindex=0" : "")});
+  argv.insert(argv.end(),
+              {"-drive", "if=none,id=" + d.id + ",format=" + d.format + ",file=" + escaped(d.file),
+               "-device", "virtio-blk-pci,drive=" + d.id + (boot ? ",bootindex=0" : "")});
 }
 
 // KVM that can run a guest: some sandboxes offer a /dev/kvm that opens and even makes VMs but
@@ -68,18 +67,17 @@ std::vector<std::string> qemu_command(const Machine& m) {
   // No default devices (NIC, VGA and their option ROMs); the serial console on stdio.
   argv.insert(argv.end(), {"-nodefaults", "-nographic", "-no-reboot", "-serial",
                            m.console == Console::serial ? "stdio" : "mon:stdio"});
-  argv.insert(argv.end(), {"-drive",
-                           "if=pflash,format=" + m.firmware.format + ",unit=0,readonly=on,file=" +
-                               escaped(m.firmware.code),
-                           "-drive",
-                           "if=pflash,format=" + m.firmware.format + ",unit=1,file=" +
-                               escaped(m.vars)});
+  argv.insert(
+      argv.end(),
+      {"-drive",
+       "if=pflash,format=" + m.firmware.format +
+           ",unit=0,readonly=on,file=" + escaped(m.firmware.code),
+       "-drive", "if=pflash,format=" + m.firmware.format + ",unit=1,file=" + escaped(m.vars)});
   add_drive(argv, m.os, true);
   if (m.data) add_drive(argv, *m.data, false);
   if (m.network == Network::user) {
     // User-mode networking out of the guest; nothing on the host is forwarded into it.
-    argv.insert(argv.end(),
-                {"-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"});
+    argv.insert(argv.end(), {"-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"});
   }
   argv.insert(argv.end(), m.extra.begin(), m.extra.end());
   return argv;
@@ -115,8 +113,16 @@ KvmMode parse_kvm_mode(const std::string& text, const std::string& source) {
 }
 
 std::vector<std::string> overlay_command(const Drive& base, const fs::path& overlay) {
-  return {"qemu-img", "create", "-q",          "-f", "qcow2", "-F", base.format, "-b",
-          fs::absolute(base.file).string(), overlay.string()};
+  return {"qemu-img",
+          "create",
+          "-q",
+          "-f",
+          "qcow2",
+          "-F",
+          base.format,
+          "-b",
+          fs::absolute(base.file).string(),
+          overlay.string()};
 }
 
 void copy_sparse_file(const fs::path& from, const fs::path& to) {

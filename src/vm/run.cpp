@@ -31,8 +31,8 @@ std::string image_hint(const std::string& variant, Arch arch) {
 // The disks image.json names for the project's current version.
 Disks find_disks(const Context& ctx, const std::string& variant, Arch arch) {
   const auto& project = ctx.project;
-  std::string version = project.release ? project.release->version.str()
-                                        : project.file.release_version.str();
+  std::string version =
+      project.release ? project.release->version.str() : project.file.release_version.str();
   fs::path dir = workspace::image_dir(ctx.build_dir(), arch, variant, version);
   std::string hint = image_hint(variant, arch);
   if (!fs::exists(dir / "image.json")) {
@@ -207,7 +207,8 @@ void print_command(const Machine& m, const Disks& disks, PrintCommand print, Per
   if (persist == Persist::no) {
     std::printf("%s\n", process::command_text(overlay_command(disks.os, m.os.file)).c_str());
     if (disks.data) {
-      std::printf("%s\n", process::command_text(overlay_command(*disks.data, m.data->file)).c_str());
+      std::printf("%s\n",
+                  process::command_text(overlay_command(*disks.data, m.data->file)).c_str());
     }
   }
   std::printf("%s\n", process::command_text(qemu_command(m)).c_str());
@@ -262,7 +263,8 @@ int run_qemu(const Context& ctx, const QemuOptions& options, process::Runner& ru
     dir.emplace(ctx.build_dir() / "work" / "qemu", name);
     use_overlays(m, disks, dir->path(), runner);
   }
-  return options.expect ? run_watched(ctx, m, options, runner) : run_interactive(m, options, runner);
+  return options.expect ? run_watched(ctx, m, options, runner)
+                        : run_interactive(m, options, runner);
 }
 
 }  // namespace osbuild::vm

@@ -15,8 +15,8 @@ namespace osbuild::vm {
 namespace fs = std::filesystem;
 
 struct Firmware {
-  fs::path code;           // mapped read-only as pflash unit 0
-  fs::path vars_template;  // copied; the copy is pflash unit 1
+  fs::path code;               // mapped read-only as pflash unit 0
+  fs::path vars_template;      // copied; the copy is pflash unit 1
   std::string format = "raw";  // of both files
   std::string source;          // where it came from: a descriptor, a setting, "built-in path"
 };
@@ -24,8 +24,7 @@ struct Firmware {
 // The firmware a descriptor describes when it fits a plain UEFI boot on `arch`: interface uefi,
 // a flash mapping with an executable and an nvram template, a target of that architecture, and
 // none of the features secure-boot, requires-smm or enrolled-keys. nullopt otherwise.
-std::optional<Firmware> parse_firmware_descriptor(const Json& doc, Arch arch,
-                                                  const fs::path& path);
+std::optional<Firmware> parse_firmware_descriptor(const Json& doc, Arch arch, const fs::path& path);
 
 // The folders QEMU searches for descriptors, most important first.
 std::vector<fs::path> default_descriptor_dirs();

@@ -28,7 +28,7 @@ enum class Persist { no, yes };
 enum class PrintCommand { no, yes };
 
 struct Drive {
-  std::string id;      // "os", "data"
+  std::string id;  // "os", "data"
   fs::path file;
   std::string format;  // raw, qcow2, vmdk
 };

@@ -20,7 +20,9 @@ Machine x86_machine() {
   return m;
 }
 
-std::string line(const Machine& m) { return process::command_text(qemu_command(m)); }
+std::string line(const Machine& m) {
+  return process::command_text(qemu_command(m));
+}
 
 // The value that follows `option` in the command, or "" (the first one).
 std::string after(const std::vector<std::string>& argv, const std::string& option) {
@@ -78,8 +80,9 @@ TEST(QemuCommand, DataDiskIsSecondAndNotBootable) {
   m.data = Drive{"data", "/run/data.qcow2", "qcow2"};
   std::string l = line(m);
   auto os = l.find("-device virtio-blk-pci,drive=os,bootindex=0");
-  auto data = l.find("-drive if=none,id=data,format=qcow2,file=/run/data.qcow2 "
-                     "-device virtio-blk-pci,drive=data");
+  auto data = l.find(
+      "-drive if=none,id=data,format=qcow2,file=/run/data.qcow2 "
+      "-device virtio-blk-pci,drive=data");
   ASSERT_NE(os, std::string::npos);
   ASSERT_NE(data, std::string::npos);
   EXPECT_LT(os, data);
@@ -118,8 +121,7 @@ TEST(QemuCommand, CommasInPathsAreDoubled) {
 TEST(QemuOverlay, BacksOntoTheImageInItsFormat) {
   EXPECT_EQ(process::command_text(overlay_command({"os", "/img/disk.img", "raw"}, "/w/os.qcow2")),
             "qemu-img create -q -f qcow2 -F raw -b /img/disk.img /w/os.qcow2");
-  EXPECT_EQ(process::command_text(
-                overlay_command({"os", "/img/disk.vmdk", "vmdk"}, "/w/os.qcow2")),
+  EXPECT_EQ(process::command_text(overlay_command({"os", "/img/disk.vmdk", "vmdk"}, "/w/os.qcow2")),
             "qemu-img create -q -f qcow2 -F vmdk -b /img/disk.vmdk /w/os.qcow2");
 }
 
@@ -161,7 +163,9 @@ TEST(QemuRun, JudgesTheRunOfACiBoot) {
 
 TEST(QemuRun, ConsoleLinesLoseEscapesAndCarriageReturns) {
   EXPECT_EQ(plain_console_line("\x1b[2J\x1b[01;01HBdsDxe: loading\r"), "BdsDxe: loading");
-  EXPECT_EQ(plain_console_line("\x1b" "cplain"), "plain");
+  EXPECT_EQ(plain_console_line("\x1b"
+                               "cplain"),
+            "plain");
   EXPECT_EQ(plain_console_line("tab\tkept"), "tab\tkept");
 }
 

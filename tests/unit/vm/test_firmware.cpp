@@ -25,8 +25,8 @@ class FirmwareDir : public ::testing::Test {
  protected:
   void SetUp() override {
     fs::create_directories(fw() / "desc");
-    for (const char* f : {"CODE.fd", "VARS.fd", "SB_CODE.fd", "SB_VARS.fd", "AA_CODE.fd",
-                          "AA_VARS.fd"}) {
+    for (const char* f :
+         {"CODE.fd", "VARS.fd", "SB_CODE.fd", "SB_VARS.fd", "AA_CODE.fd", "AA_VARS.fd"}) {
       write_file_atomic(fw() / f, "firmware");
     }
   }
@@ -55,8 +55,8 @@ TEST_F(FirmwareDir, ParsesAPlainUefiDescriptor) {
 TEST_F(FirmwareDir, RefusesSecureBootSmmOtherArchesAndOtherMappings) {
   EXPECT_FALSE(parse_firmware_descriptor(descriptor("aarch64", "/c", "/v"), Arch::x86_64, "d"));
   for (const char* feature : {"secure-boot", "requires-smm", "enrolled-keys"}) {
-    EXPECT_FALSE(parse_firmware_descriptor(
-        descriptor("x86_64", "/c", "/v", {"acpi-s3", feature}), Arch::x86_64, "d"))
+    EXPECT_FALSE(parse_firmware_descriptor(descriptor("x86_64", "/c", "/v", {"acpi-s3", feature}),
+                                           Arch::x86_64, "d"))
         << feature;
   }
   Json bios = descriptor("x86_64", "/c", "/v");
@@ -92,9 +92,11 @@ TEST_F(FirmwareDir, AnEarlierFolderHidesTheSameNameInALaterOne) {
 
 TEST_F(FirmwareDir, SettingNamesADescriptorOrACodeFile) {
   write("mine.json", descriptor("x86_64", f("CODE.fd"), f("VARS.fd")));
-  auto from_json = resolve_firmware(Arch::x86_64, fw() / "desc" / "mine.json", "qemu.firmware-x86_64", {});
+  auto from_json =
+      resolve_firmware(Arch::x86_64, fw() / "desc" / "mine.json", "qemu.firmware-x86_64", {});
   EXPECT_EQ(from_json.code, fw() / "CODE.fd");
-  auto from_code = resolve_firmware(Arch::aarch64, fw() / "AA_CODE.fd", "qemu.firmware-aarch64", {});
+  auto from_code =
+      resolve_firmware(Arch::aarch64, fw() / "AA_CODE.fd", "qemu.firmware-aarch64", {});
   EXPECT_EQ(from_code.vars_template, fw() / "AA_VARS.fd");
   EXPECT_EQ(from_code.source, "qemu.firmware-aarch64");
   try {
