@@ -19,6 +19,8 @@ packages=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
   # image stage
   erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
+  # osbuild qemu: QEMU and UEFI firmware; GRUB and mtools make the boot tests' ESP
+  qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 grub-efi-amd64-bin grub-common mtools
   # repo stage: a real TUF client in the tests
   nodejs
   # kits: a real OCI registry in the tests

@@ -48,6 +48,7 @@ void setup_repo(CLI::App& sub, CliState& state);
 void setup_keys(CLI::App& sub, CliState& state);
 void setup_root(CLI::App& sub, CliState& state);
 void setup_image(CLI::App& sub, CliState& state);
+void setup_qemu(CLI::App& sub, CliState& state);
 void setup_publish(CLI::App& sub, CliState& state);
 void setup_update(CLI::App& sub, CliState& state);
 // `build kit K`, added to `build` by setup_build (cmd_build_kit.cpp).

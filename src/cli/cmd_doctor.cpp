@@ -7,6 +7,7 @@
 #include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/toolchain.h"
+#include "osbuild/vm/firmware.h"
 
 namespace osbuild::cli {
 
@@ -41,7 +42,12 @@ const ExternalTool k_tools[] = {
     {"mkfs.ext4", "-V", "apt-get install e2fsprogs", "ext4 root and boot filesystems"},
     {"veritysetup", "--version", "apt-get install cryptsetup-bin", "dm-verity check of images"},
     {"sgdisk", "--version", "apt-get install gdisk", "GPT disk layout"},
-    {"qemu-img", "--version", "apt-get install qemu-utils", "qcow2 and vmdk images"},
+    {"qemu-img", "--version", "apt-get install qemu-utils",
+     "qcow2 and vmdk images; the overlay `osbuild qemu` boots"},
+    {"qemu-system-x86_64", "--version", "apt-get install qemu-system-x86",
+     "booting x86_64 images (osbuild qemu)"},
+    {"qemu-system-aarch64", "--version", "apt-get install qemu-system-arm",
+     "booting aarch64 images (osbuild qemu)"},
     {"lz4", "--version", "apt-get install lz4", "migrations and update images"},
     {"zstd", "--version", "apt-get install zstd", "compressed archives"},
     {"qemu-aarch64-static", "--version", "apt-get install qemu-user-static",
@@ -64,6 +70,36 @@ std::string tool_version(const ExternalTool& tool, const std::string& path) {
     return version.empty() || version.starts_with("dpkg-query") ? "" : "version " + version;
   }
   return toolchain::first_output_line({path, std::string(arg)});
+}
+
+// The UEFI firmware `osbuild qemu` would use for each arch, found as it finds it (without the
+// qemu.firmware-* settings, which need a project).
+int print_firmware(Json* out) {
+  int missing = 0;
+  if (out == nullptr) std::printf("\n%-22s %-8s %s\n", "firmware", "status", "files, or how to install");
+  for (Arch arch : k_all_arches) {
+    auto found = vm::find_firmware_descriptor(arch, vm::default_descriptor_dirs());
+    vm::Firmware f = found ? *found : vm::builtin_firmware(arch);
+    std::error_code ec;
+    bool present = std::filesystem::is_regular_file(f.code, ec) &&
+                   std::filesystem::is_regular_file(f.vars_template, ec);
+    missing += present ? 0 : 1;
+    std::string install = "apt-get install " + std::string(vm::firmware_package(arch));
+    if (out != nullptr) {
+      out->push_back({{"arch", arch_name(arch)},
+                      {"code", f.code.string()},
+                      {"vars", f.vars_template.string()},
+                      {"source", f.source},
+                      {"present", present},
+                      {"install", install}});
+      continue;
+    }
+    std::string detail = present ? f.code.string() + " + " + f.vars_template.filename().string()
+                                 : "install: " + install;
+    std::printf("%-22s %-8s %s\n", ("uefi-" + std::string(arch_name(arch))).c_str(),
+                present ? "ok" : "missing", detail.c_str());
+  }
+  return missing;
 }
 
 void print_libraries(Json* out) {
@@ -111,10 +147,17 @@ int doctor(const CliState& state) {
   if (json) {
     Json libs = Json::array();
     print_libraries(&libs);
-    Json doc{{"programs", out}, {"libraries", libs}, {"missing", missing}};
+    Json firmware = Json::array();
+    int firmware_missing = print_firmware(&firmware);
+    Json doc{{"programs", out},
+             {"firmware", firmware},
+             {"libraries", libs},
+             {"missing", missing},
+             {"firmware_missing", firmware_missing}};
     std::printf("%s\n", doc.dump(2).c_str());
   } else {
     std::printf("%d of %zu programs missing\n", missing, std::size(k_tools));
+    print_firmware(nullptr);
     print_libraries(nullptr);
   }
   return 0;

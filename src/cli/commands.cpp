@@ -7,6 +7,7 @@ const std::vector<Command>& commands() {
       {"fetch", "bring every source the packages need into the content store, verified", setup_fetch},
       {"build", "compile packages in dependency order, sandboxed and cached by content", setup_build},
       {"image", "make the verity-protected disk image, update images and SBOM of a built variant", setup_image},
+      {"qemu", "boot the image of a variant under UEFI in QEMU; with --expect, as a CI test", setup_qemu},
       {"publish", "build a kit and push it to its vendor's OCI registry", setup_publish},
       {"update", "resolve each [[kit]] to the newest matching version and write osbuild.lock", setup_update},
       {"plan", "show the action graph for a variant: what would run, with keys", setup_plan},

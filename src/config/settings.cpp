@@ -77,6 +77,21 @@ const std::vector<SettingDef>& setting_table() {
        "isolation only: a build can read and change your files; never chosen on its own). Not "
        "settable in osbuild.toml: a project cannot weaken its own sandbox",
        {"sealed", "unshare"}},
+      // The virtual machine of `osbuild qemu` (docs/qemu.md).
+      {"qemu.cpus", SettingType::integer, "--cpus", {"OSBUILD_QEMU_CPUS"}, "", "1",
+       "virtual CPUs of `osbuild qemu` (QEMU's -smp)"},
+      {"qemu.memory", SettingType::size, "--memory", {"OSBUILD_QEMU_MEMORY"}, "", "512 MiB",
+       "memory of `osbuild qemu` (QEMU's -m), e.g. '1 GiB'"},
+      {"qemu.kvm", SettingType::choice, "--kvm", {"OSBUILD_QEMU_KVM"}, "", "auto",
+       "auto: KVM when /dev/kvm is usable and the guest is the host's arch, else TCG; yes: KVM "
+       "or fail; no: always TCG",
+       {"auto", "yes", "no"}},
+      {"qemu.firmware-x86_64", SettingType::path, "", {"OSBUILD_QEMU_FIRMWARE_X86_64"}, "", "",
+       "UEFI firmware for x86_64 guests: a QEMU firmware descriptor (.json) or a *CODE*.fd with "
+       "its *VARS*.fd beside it; default the first fitting descriptor in "
+       "/usr/share/qemu/firmware, else OVMF_CODE_4M.fd"},
+      {"qemu.firmware-aarch64", SettingType::path, "", {"OSBUILD_QEMU_FIRMWARE_AARCH64"}, "", "",
+       "UEFI firmware for aarch64 guests, as qemu.firmware-x86_64; default AAVMF_CODE.fd"},
       // How downloads (sources, kits, remote caches) retry and time out (docs/fetch.md).
       {"fetch.retries", SettingType::count, "", {"OSBUILD_FETCH_RETRIES"}, "", "4",
        "download attempts after the first, per URL"},

@@ -31,6 +31,7 @@ struct Prepared {
   std::vector<char*> argv;
   std::vector<char*> envp;
   char** env = nullptr;
+  bool foreground = false;  // the child is handed the terminal
 };
 
 Prepared prepare(const Command& c) {
@@ -99,6 +100,28 @@ bool redirect(int target, Sink sink, const fs::path& file, int pipe_write) {
   return fd >= 0 && ::dup2(fd, target) >= 0;
 }
 
+// True when stdin is a terminal whose foreground process group is ours: only then may a child
+// be handed the terminal (a job in the background, or no terminal at all, leaves it alone).
+bool own_terminal() {
+  return ::isatty(0) == 1 && ::tcgetpgrp(0) == ::getpgrp();
+}
+
+// Makes `pgid` the terminal's foreground group. A process outside the foreground group that
+// changes it gets SIGTTOU, so that is ignored for the call (as shells do).
+void take_terminal(pid_t pgid) {
+  struct sigaction ignore {};
+  struct sigaction old {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGTTOU, &ignore, &old);
+  ::tcsetpgrp(0, pgid);
+  ::sigaction(SIGTTOU, &old, nullptr);
+}
+
+bool hands_over_terminal(const Command& c) {
+  return c.terminal == Terminal::foreground && c.input.empty() && c.in == Sink::inherit &&
+         own_terminal();
+}
+
 [[noreturn]] void exec_child(const Command& c, const Prepared& p, const Pipe& out,
                              const Pipe& err, pid_t parent) {
   // The handlers came with fork; an interrupt that reached the child through them, or arrived
@@ -119,10 +142,14 @@ bool redirect(int target, Sink sink, const fs::path& file, int pipe_write) {
   if (!redirect(1, c.out, c.out_file, out.write) || !redirect(2, c.err, c.err_file, err.write)) {
     ::_exit(127);
   }
-  int in = ::open(c.input.empty() ? "/dev/null" : c.input.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0 || ::dup2(in, 0) < 0) {
-    dprintf(2, "osbuild: cannot read %s: %s\n", c.input.c_str(), std::strerror(errno));
-    ::_exit(127);
+  if (!c.input.empty() || c.in != Sink::inherit) {
+    int in = ::open(c.input.empty() ? "/dev/null" : c.input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0 || ::dup2(in, 0) < 0) {
+      dprintf(2, "osbuild: cannot read %s: %s\n", c.input.c_str(), std::strerror(errno));
+      ::_exit(127);
+    }
+  } else if (p.foreground) {
+    take_terminal(::getpid());
   }
   if (!c.cwd.empty() && ::chdir(c.cwd.c_str()) != 0) {
     dprintf(2, "osbuild: cannot enter %s: %s\n", c.cwd.c_str(), std::strerror(errno));
@@ -162,6 +189,8 @@ class Waiter {
   void enforce_limit(Result& result);
   int next_timeout() const;
   void poll_once(Result& result);
+  void take(int stream, const char* data, std::size_t size, Result& result);
+  void flush_lines();
 
   const Command& m_command;
   pid_t m_pid;
@@ -171,6 +200,7 @@ class Waiter {
   std::optional<Clock::time_point> m_deadline;
   std::optional<Clock::time_point> m_kill_at;
   std::optional<Clock::time_point> m_drain_until;
+  std::string m_partial;  // stdout since its last newline, for Command::on_line
 };
 
 int Waiter::wait(Result& result, std::size_t slot) {
@@ -197,7 +227,30 @@ int Waiter::wait(Result& result, std::size_t slot) {
     enforce_limit(result);
     poll_once(result);
   }
+  flush_lines();
   return status;
+}
+
+void Waiter::take(int stream, const char* data, std::size_t size, Result& result) {
+  if (stream == 0 && m_command.on_line) {
+    m_partial.append(data, size);
+    std::size_t start = 0;
+    for (std::size_t nl = m_partial.find('\n'); nl != std::string::npos;
+         nl = m_partial.find('\n', start)) {
+      m_command.on_line(std::string_view(m_partial).substr(start, nl - start));
+      start = nl + 1;
+    }
+    m_partial.erase(0, start);
+    return;
+  }
+  std::string& text = stream == 0 ? result.out : result.err;
+  text.append(data, std::min(size, m_command.capture_limit -
+                                       std::min(m_command.capture_limit, text.size())));
+}
+
+void Waiter::flush_lines() {
+  if (!m_partial.empty() && m_command.on_line) m_command.on_line(m_partial);
+  m_partial.clear();
 }
 
 void Waiter::enforce_limit(Result& result) {
@@ -251,11 +304,7 @@ void Waiter::poll_once(Result& result) {
       close_fd(m_fds[i]);
       continue;
     }
-    std::string& text = i == 0 ? result.out : result.err;
-    std::size_t keep = std::min(static_cast<std::size_t>(n),
-                                m_command.capture_limit - std::min(m_command.capture_limit,
-                                                                   text.size()));
-    text.append(buffer, keep);
+    take(i, buffer, static_cast<std::size_t>(n), result);
   }
 }
 
@@ -266,6 +315,7 @@ Result SystemRunner::run(const Command& c) {
     throw Error("internal: an empty command");
   }
   Prepared p = prepare(c);
+  p.foreground = hands_over_terminal(c);
   Pipe out = capture_pipe(c.out);
   Pipe err = capture_pipe(c.err);
   pid_t self = ::getpid();
@@ -281,12 +331,14 @@ Result SystemRunner::run(const Command& c) {
   close_fd(out.write);
   close_fd(err.write);
   ::setpgid(pid, pid);  // also in the child: whichever runs first wins the race
+  if (p.foreground) take_terminal(pid);
   std::size_t slot = register_group(pid);
   if (interrupt_pending()) {
     ::kill(-pid, SIGTERM);
   }
   Result result;
   int status = Waiter(c, pid, out.read, err.read).wait(result, slot);
+  if (p.foreground) take_terminal(::getpgrp());
   if (WIFSIGNALED(status)) {
     result.signal = WTERMSIG(status);
     result.exit_code = 128 + result.signal;

@@ -6,7 +6,8 @@
 run doctor
 expect_status 0
 for program in bwrap unshare gcc aarch64-linux-gnu-gcc zig mkfs.erofs mksquashfs mkfs.ext4 \
-  veritysetup sgdisk qemu-img lz4 zstd git skopeo docker-registry nginx; do
+  veritysetup sgdisk qemu-img qemu-system-x86_64 qemu-system-aarch64 lz4 zstd git skopeo \
+  docker-registry nginx uefi-x86_64 uefi-aarch64; do
   printf '%s\n' "$out" | grep -Eq "^$program +(ok|missing) " || fail "doctor does not list $program"
 done
 # A present program shows its own version line.
@@ -22,6 +23,8 @@ expect_status 0
 printf '%s\n' "$out" | grep -Eq "^mkfs.erofs +missing +install: apt-get install erofs-utils" ||
   fail "missing mkfs.erofs without its install line: $out"
 printf '%s\n' "$out" | grep -Eq "^zig +missing +install: npm install" || fail "zig install line: $out"
+printf '%s\n' "$out" | grep -Eq "^qemu-system-aarch64 +missing +install: apt-get install qemu-system-arm" ||
+  fail "qemu-system-aarch64 install line: $out"
 
 run doctor --json
 expect_status 0
@@ -33,5 +36,9 @@ assert {"bwrap", "sgdisk", "nginx"} <= names, names
 libs = {l["library"]: l for l in d["libraries"]}
 assert libs["libcurl"]["running"] and libs["libcurl"]["built_with"], libs
 assert d["missing"] == sum(not p["present"] for p in d["programs"]), d
+fw = {f["arch"]: f for f in d["firmware"]}
+assert fw["x86_64"]["install"] == "apt-get install ovmf", fw
+assert fw["aarch64"]["install"] == "apt-get install qemu-efi-aarch64", fw
+assert d["firmware_missing"] == sum(not f["present"] for f in d["firmware"]), d
 ' <<<"$out" || fail "doctor --json: $out"
 finish

@@ -5,6 +5,7 @@
 // it started, grandchildren included.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,12 +25,20 @@ enum class Sink {
   same_as_stdout,  // stderr only: wherever stdout goes (one log, one captured text)
 };
 
+// Whose terminal a child reads from. `foreground`: when stdin is a terminal, the child's process
+// group becomes its foreground group for the run (as a shell does for a job), so that an
+// interactive program (a VM's serial console) can read the keyboard; osbuild takes the terminal
+// back when the child ends.
+enum class Terminal { keep, foreground };
+
 struct Command {
   std::vector<std::string> argv;  // argv[0] is resolved on the caller's PATH
   // The whole environment of the child; nullopt: the caller's.
   std::optional<std::map<std::string, std::string>> env;
   fs::path cwd;    // empty: the caller's
-  fs::path input;  // stdin read from this file; empty: /dev/null
+  fs::path input;  // stdin read from this file; empty: see `in`
+  Sink in = Sink::null;  // without `input`: null (/dev/null) or inherit (the caller's stdin)
+  Terminal terminal = Terminal::keep;
   Sink out = Sink::inherit;
   fs::path out_file;  // for Sink::file
   Sink err = Sink::inherit;
@@ -38,6 +47,10 @@ struct Command {
   std::chrono::milliseconds time_limit{0};
   std::chrono::milliseconds grace{2000};
   std::size_t capture_limit = 1 << 20;  // bytes kept per captured stream; the rest is read away
+  // With Sink::capture on stdout: each line is handed over as it arrives (without its newline;
+  // a last piece without one when the stream ends) instead of being kept in Result::out. Called
+  // on the thread that runs the command.
+  std::function<void(std::string_view line)> on_line;
 };
 
 struct Result {

@@ -12,6 +12,16 @@ void append(const std::filesystem::path& file, const std::string& text) {
   }
 }
 
+void stream_lines(const std::string& text, const std::function<void(std::string_view)>& on_line) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    on_line(std::string_view(text).substr(start, nl - start));
+    start = nl + 1;
+  }
+}
+
 }  // namespace
 
 void FakeRunner::on(std::string match, process::Result result, Effect effect, int times) {
@@ -56,6 +66,10 @@ process::Result FakeRunner::run(const process::Command& command) {
     result.out += result.err;
   }
   if (command.err != process::Sink::capture) result.err.clear();
+  if (command.out == process::Sink::capture && command.on_line) {
+    stream_lines(result.out, command.on_line);  // as the real runner hands them over
+    result.out.clear();
+  }
   return result;
 }
 

@@ -26,7 +26,9 @@ class FakeRunner final : public process::Runner {
   void interrupt() { m_interrupted = true; }
 
   // Records the command and answers it. Output of the result goes to a Sink::file as the real
-  // process would have written it there; captured output is returned as it is.
+  // process would have written it there; captured output is returned as it is, or handed line by
+  // line to the command's on_line when it has one. A scripted `timed_out` stands for a command
+  // that ran into its time limit.
   process::Result run(const process::Command& command) override;
   bool interrupted() const override { return m_interrupted; }
 

@@ -242,5 +242,55 @@ TEST(FakeRunner, RecordsAndAnswersByTheFirstMatchingRule) {
   EXPECT_TRUE(fake.interrupted());
 }
 
+TEST(Process, HandsStdoutOverLineByLineAsItArrives) {
+  Command c = shell("echo one; echo two >&2; sleep 0.2; printf 'three\\nfour'");
+  c.err = Sink::same_as_stdout;
+  std::vector<std::string> lines;
+  std::vector<std::chrono::steady_clock::time_point> when;
+  c.on_line = [&](std::string_view line) {
+    lines.emplace_back(line);
+    when.push_back(std::chrono::steady_clock::now());
+  };
+  auto result = SystemRunner().run(c);
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three", "four"}));
+  EXPECT_EQ(result.out, "");  // handed over, not kept
+  ASSERT_EQ(when.size(), 4u);
+  EXPECT_GE(when[2] - when[0], 150ms);  // the first lines came before the command ended
+}
+
+TEST(Process, StreamedCommandStillMeetsItsTimeLimit) {
+  Command c = shell("echo ready; exec sleep 30");
+  c.time_limit = 300ms;
+  c.grace = 200ms;
+  std::vector<std::string> lines;
+  c.on_line = [&](std::string_view line) { lines.emplace_back(line); };
+  auto start = std::chrono::steady_clock::now();
+  auto result = SystemRunner().run(c);
+  EXPECT_TRUE(result.timed_out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(lines, (std::vector<std::string>{"ready"}));
+}
+
+TEST(Process, InheritedStdinWithoutATerminalIsLeftAlone) {
+  // Under a test runner stdin is no terminal of ours: nothing is handed over, the run is normal.
+  Command c = shell("exit 4");
+  c.in = Sink::inherit;
+  c.terminal = Terminal::foreground;
+  EXPECT_EQ(SystemRunner().run(c).exit_code, 4);
+}
+
+TEST(FakeRunner, HandsScriptedOutputToOnLine) {
+  fakes::FakeRunner fake;
+  fake.on("qemu", {0, 0, false, "a\nb\n\nc", ""});
+  Command c;
+  c.argv = {"qemu"};
+  c.out = Sink::capture;
+  std::vector<std::string> lines;
+  c.on_line = [&](std::string_view line) { lines.emplace_back(line); };
+  EXPECT_EQ(fake.run(c).out, "");
+  EXPECT_EQ(lines, (std::vector<std::string>{"a", "b", "", "c"}));
+}
+
 }  // namespace
 }  // namespace osbuild::process
