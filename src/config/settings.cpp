@@ -68,6 +68,14 @@ const std::vector<SettingDef>& setting_table() {
       {"repo.expiring-within", SettingType::duration, "--within",
        {"REPO_METADATA_EXPIRING_WITHIN", "OSBUILD_REPO_METADATA_EXPIRING_WITHIN"}, "", "3 days",
        "the window of `osbuild repo check-expirations`, e.g. '3 days'"},
+      // Where the image stage takes GRUB from (docs/boot.md): Debian's module folders.
+      {"image.grub-x86_64-modules", SettingType::path, "", {"OSBUILD_GRUB_X86_64_MODULES"}, "",
+       "/usr/lib/grub/x86_64-efi",
+       "GRUB's x86_64-efi module folder, from which BOOTX64.EFI is made (Debian: grub-efi-amd64-bin)"},
+      {"image.grub-aarch64-modules", SettingType::path, "", {"OSBUILD_GRUB_AARCH64_MODULES"}, "",
+       "/usr/lib/grub/arm64-efi",
+       "GRUB's arm64-efi module folder, from which BOOTAA64.EFI is made (Debian: "
+       "grub-efi-arm64-bin:arm64)"},
       {"log-level", SettingType::log_level, "--log-level", {"OSBUILD_LOG_LEVEL"}, "", "warn",
        "debug log level: trace, debug, info, warn, error, off"},
       // How downloads (sources, kits, remote caches) retry and time out (docs/fetch.md).
@@ -247,8 +255,8 @@ const std::vector<FileKeyDef>& file_key_table() {
        "packages in the image; their `requires` closure is included"},
       {"variant.toml", "[variant]", "supported-arches", R"(["x86_64", "aarch64"])",
        "arches the variant builds for; others are refused"},
-      {"variant.toml", "[variant]", "kernel-parameters", R"(["console=ttyS0"])",
-       "the kernel command line"},
+      {"variant.toml", "[variant]", "kernel-parameters", R"(["init.poweroff", "panic=-1"])",
+       "added to the kernel command line after the arch's console"},
       {"variant.toml", "[variant.image]", "format", R"("raw")", "raw, qcow2 or vmdk"},
       {"variant.toml", "[variant.image]", "root-filesystem", R"("erofs")",
        "erofs, squashfs or ext4"},
