@@ -202,6 +202,45 @@ BootState mark_good(BootState state, char bank) {
   return state;
 }
 
+namespace {
+
+char bank_letter(const std::string& text, const char* flag) {
+  if (text.size() != 1 || !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    throw UsageError(fmt::format("{} {}: expected a bank letter, A or B", flag, text));
+  }
+  return static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+}
+
+}  // namespace
+
+BootState apply_changes(BootState state, const BootStateChanges& changes) {
+  if (!changes.try_bank.empty()) state = try_bank(std::move(state), bank_letter(changes.try_bank, "--try"));
+  if (!changes.prefer.empty()) state = prefer_bank(std::move(state), bank_letter(changes.prefer, "--prefer"));
+  if (!changes.mark_good.empty()) {
+    state = mark_good(std::move(state), bank_letter(changes.mark_good, "--mark-good"));
+  }
+  for (const auto& assignment : changes.set) {
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos) {
+      throw UsageError(fmt::format("--set {}: expected KEY=VALUE", assignment),
+                       "for example --set B_tries=1");
+    }
+    auto next = set_boot_key(std::move(state), assignment.substr(0, eq), assignment.substr(eq + 1));
+    if (!next.ok()) throw UsageError("--set " + assignment + ": " + next.error());
+    state = std::move(next).value();
+  }
+  return state;
+}
+
+std::string boot_state_text(const BootState& state) {
+  std::string out;
+  for (const auto& [key, value] : state) out += key + "=" + value + "\n";
+  Json j = boot_state_json(state);
+  out += j["next"].is_null() ? "next boot: no bank is bootable\n"
+                             : "next boot: bank " + j["next"].get<std::string>() + "\n";
+  return out;
+}
+
 Json boot_state_json(const BootState& state) {
   Json out = Json::object();
   for (const auto& [key, value] : state) out[key] = value;

@@ -40,7 +40,21 @@ BootState prefer_bank(BootState state, char bank);  // boot_order bank first
 // The banks this record speaks of ("A", "B"), from its *_ok keys.
 std::vector<char> banks_of(const BootState& state);
 
+// What `osbuild image boot-state DISK` was asked to change, applied in this order: --try,
+// --prefer, --mark-good, then each --set KEY=VALUE. Bank letters are checked against the record.
+struct BootStateChanges {
+  std::string try_bank;
+  std::string prefer;
+  std::string mark_good;
+  std::vector<std::string> set;  // KEY=VALUE
+  bool empty() const { return try_bank.empty() && prefer.empty() && mark_good.empty() && set.empty(); }
+};
+BootState apply_changes(BootState state, const BootStateChanges& changes);
+
+// The record's keys and "next": the bank the selector would boot now (null when none would).
 Json boot_state_json(const BootState& state);
+// The same as text: key=value lines, then "next boot: bank B".
+std::string boot_state_text(const BootState& state);
 
 // Where the record lives in a disk image: the ESP, and the file's byte ranges on the disk.
 struct GrubenvLocation {
