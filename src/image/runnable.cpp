@@ -77,19 +77,33 @@ std::string what_is_missing(const std::vector<MissingFile>& of_one) {
   return list + (names.size() == 1 ? " is" : " are");
 }
 
-std::string hint_for(const MissingFile& m, const ProviderLookup& providers,
-                     const std::string& manifest) {
-  std::string name = fs::path(m.missing).filename().string();
-  auto ships = providers ? providers(name) : std::vector<std::string>{};
-  if (ships.empty()) {
-    return fmt::format("no package of the build ships a file named {}: link {} statically "
-                       "(-static), or add a package that ships {} to included-packages in {}",
-                       name, m.binary, name, manifest);
+// One hint per file a package ships, and one for the files none does.
+std::vector<std::string> hints_for(const std::vector<MissingFile>& of_one,
+                                   const ProviderLookup& providers, const std::string& manifest) {
+  std::vector<std::string> hints;
+  std::vector<std::string> unshipped;
+  const std::string& binary = of_one.front().binary;
+  for (const auto& m : of_one) {
+    std::string name = fs::path(m.missing).filename().string();
+    auto ships = providers ? providers(name) : std::vector<std::string>{};
+    if (ships.empty()) {
+      unshipped.push_back(name);
+      continue;
+    }
+    hints.push_back(fmt::format(
+        "{} is shipped by {}: add that package to included-packages in {} (or to the requires "
+        "of the package that installs {}), or install the file where the loader looks",
+        name, join(ships, ", "), manifest, binary));
   }
-  return fmt::format("{} is shipped by {}: add that package to included-packages in {} (or to the "
-                     "requires of the package that installs {}), or install the file where the "
-                     "loader looks",
-                     name, join(ships, ", "), manifest, m.binary);
+  if (!unshipped.empty()) {
+    bool one = unshipped.size() == 1;
+    hints.push_back(fmt::format(
+        "no package of the build ships {}: link {} statically (-static), or add a package that "
+        "ships {} to included-packages in {}",
+        one ? "a file named " + unshipped[0] : join(unshipped, " or "), binary,
+        one ? "it" : "them", manifest));
+  }
+  return hints;
 }
 
 }  // namespace
@@ -166,8 +180,7 @@ void check_runnable(const fs::path& root, Arch arch, const ProviderLookup& provi
     binaries[m.binary] = true;
     if (m.binary == missing.front().binary) first.push_back(m);
   }
-  std::vector<std::string> hints;
-  for (const auto& m : first) hints.push_back(hint_for(m, providers, variant_manifest));
+  std::vector<std::string> hints = hints_for(first, providers, variant_manifest);
   std::string others =
       binaries.size() > 1
           ? fmt::format(" (and {} more {} with missing files)", binaries.size() - 1,
