@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "fat.h"
+#include "osbuild/image/fat.h"
 #include "osbuild/image/gpt.h"
 #include "osbuild/image/layout.h"
 #include "osbuild/util/fs.h"

@@ -1,4 +1,4 @@
-#include "fat.h"
+#include "osbuild/image/fat.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 #pragma once
-// Just enough of FAT12/16/32 to find where a file's bytes lie (src/image/, private): the boot
+// Just enough of FAT12/16/32 to find where a file's bytes lie (the boot-state record): the boot
 // sector's geometry, directories by 8.3 name, and a file's cluster chain. It never writes.
 #include <cstdint>
 #include <string>
