@@ -19,8 +19,9 @@ packages=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
   # image stage
   erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
-  # osbuild qemu: QEMU and UEFI firmware; GRUB and mtools make the boot tests' ESP
-  qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 grub-efi-amd64-bin grub-common mtools
+  # image stage: the EFI system partition (GRUB for x86_64, FAT written with mtools);
+  # osbuild qemu: QEMU and UEFI firmware (the boot tests run images under OVMF and AAVMF)
+  mtools grub-common grub-efi-amd64-bin qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64
   # repo stage: a real TUF client in the tests
   nodejs
   # kits: a real OCI registry in the tests
@@ -40,6 +41,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# GRUB's arm64-efi modules come only in the arm64 package: dpkg needs the arm64 architecture.
+if ! dpkg-query -W -f='${Status}' grub-efi-arm64-bin:arm64 2>/dev/null | grep -q "install ok installed"; then
+  echo "installing: grub-efi-arm64-bin:arm64 (dpkg --add-architecture arm64)"
+  dpkg --add-architecture arm64
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    grub-efi-arm64-bin:arm64 >/dev/null
 fi
 
 # Packaged services must not run on their own: the tests start them on 127.0.0.1 and stop them.

@@ -1,15 +1,61 @@
 // osbuild image V [--arch A] [--oci]: the disk image, update images, image.json and SBOM of a
 // built variant, and with --oci its root tree as an OCI image layout.
+// osbuild image boot-state DISK [--try B] [--prefer A] [--mark-good B] [--set KEY=VALUE]: the A/B
+// boot-state record (grubenv) on the disk's EFI system partition (docs/boot.md).
+#include <cstdio>
 #include <memory>
 
 #include "cli.h"
+#include "osbuild/image/boot_state.h"
 #include "osbuild/image/image.h"
 
 namespace osbuild::cli {
 
+namespace {
+
+struct BootStateArgs {
+  std::string disk;
+  image::BootStateChanges changes;
+};
+
+int boot_state(const CliState& state, const BootStateArgs& args) {
+  image::BootState record = image::read_boot_state(args.disk);
+  if (!args.changes.empty()) {
+    record = image::apply_changes(std::move(record), args.changes);
+    image::write_boot_state(args.disk, record);
+  }
+  if (state.options.output == OutputMode::json) {
+    std::printf("%s\n", image::boot_state_json(record).dump(2).c_str());
+  } else {
+    std::fputs(image::boot_state_text(record).c_str(), stdout);
+  }
+  return 0;
+}
+
+void setup_boot_state(CLI::App& image, CliState& state) {
+  auto args = std::make_shared<BootStateArgs>();
+  auto* sub = image.add_subcommand(
+      "boot-state", "print or change the A/B boot-state record (grubenv) of a raw disk image");
+  sub->fallthrough();
+  sub->add_option("disk", args->disk, "the raw disk image (.img)")->required();
+  sub->add_option("--try", args->changes.try_bank,
+                  "boot this bank once next: boot_order puts it first, <bank>_ok=0, tries 1");
+  sub->add_option("--prefer", args->changes.prefer, "put this bank first in boot_order");
+  sub->add_option("--mark-good", args->changes.mark_good,
+                  "record that this bank booted successfully (<bank>_ok=1)");
+  sub->add_option("--set", args->changes.set, "set one key: boot_order, A_ok, A_tries, B_ok, B_tries")
+      ->type_name("KEY=VALUE");
+  sub->callback([&state, args] {
+    state.action = [&state, args] { return boot_state(state, *args); };
+  });
+}
+
+}  // namespace
+
 void setup_image(CLI::App& sub, CliState& state) {
   auto options = std::make_shared<image::ImageOptions>();
-  sub.add_option("variant", options->variant, "the variant to make the image of")->required();
+  sub.fallthrough();
+  sub.add_option("variant", options->variant, "the variant to make the image of");
   add_setting_flags(sub, state, {"arch"});
   sub.add_flag_callback(
       "--force", [options] { options->force = image::Force::yes; },
@@ -20,13 +66,18 @@ void setup_image(CLI::App& sub, CliState& state) {
   sub.add_flag_callback(
       "--oci", [options] { options->oci = image::Oci::yes; },
       "also write the root tree as an OCI image layout in build/images/oci-<variant>/");
-  sub.callback([&state, options] {
+  sub.callback([&state, options, &sub] {
+    if (!sub.get_subcommands().empty()) return;
+    if (options->variant.empty()) {
+      throw UsageError("osbuild image needs a variant", "osbuild image <variant> [--arch A]");
+    }
     state.action = [&state, options] {
       Context ctx = open_context(state.options);
       image::run_image(ctx, *options);
       return 0;
     };
   });
+  setup_boot_state(sub, state);
 }
 
 }  // namespace osbuild::cli

@@ -31,6 +31,7 @@ struct ImageJob {
   fs::path work;       // work/image/<arch>-<variant> in the build folder
   store::Store& store;
   Tools& tools;
+  fs::path grub_modules;  // GRUB's <platform>-efi module folder, checked (esp.h)
 };
 
 // What making the image produced: file name → path in the work dir, and the facts image.json

@@ -65,8 +65,10 @@ void add(DiskPlan& plan, std::uint64_t& at, std::string name, PartitionRole role
 
 void add_bank(DiskPlan& plan, std::uint64_t& at, const BankSizes& b, char bank) {
   std::string s(1, bank);
+  // EFI-BACKUP gets a placeholder type, as partyplanner gives it, so that firmware never takes
+  // it for a second EFI system partition.
   add(plan, at, bank == 'A' ? "EFI-SYSTEM" : "EFI-BACKUP", PartitionRole::efi, bank,
-      types::efi_system(), static_cast<std::uint64_t>(b.efi));
+      bank == 'A' ? types::efi_system() : types::efi_backup(), static_cast<std::uint64_t>(b.efi));
   // Bank A boots first: priority 1, marked successful (Bottlerocket's `-A set:48 -A set:56`).
   add(plan, at, "BOTTLEROCKET-BOOT-" + s, PartitionRole::boot, bank, types::boot(),
       static_cast<std::uint64_t>(b.boot), bank == 'A' ? gptprio_attributes(1, 0, true) : 0);
@@ -86,6 +88,9 @@ Guid bios_boot() {
 }
 Guid efi_system() {
   return guid("c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+}
+Guid efi_backup() {
+  return guid("b39ce39c-0a00-b4ab-2d11-f18f8237a21c");
 }
 Guid boot() {
   return guid("6b636168-7420-6568-2070-6c616e657421");

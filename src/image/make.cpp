@@ -2,11 +2,15 @@
 // update images, SBOM. Every step writes into the job's work dir.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <future>
 
 #include "job.h"
+#include "osbuild/image/boot_state.h"
 #include "osbuild/image/disk.h"
+#include "osbuild/image/esp.h"
 #include "osbuild/image/filesystem.h"
+#include "osbuild/image/runnable.h"
 #include "osbuild/image/sbom.h"
 #include "osbuild/image/tree.h"
 #include "osbuild/util/fs.h"
@@ -43,6 +47,26 @@ std::vector<std::uint8_t> derive_salt(const std::string& seed) {
   return salt;
 }
 
+// Which built packages ship a file of a given name, for the error of a program that cannot
+// start: one of the run-time closure (installed where the loader does not look), or one built
+// for the variant but not in the closure (a build-time dependency).
+ProviderLookup providers_of(const ImageJob& job) {
+  return [&job](const std::string& file_name) {
+    std::vector<std::string> out;
+    for (const auto& [name, pkg] : job.record.packages) {
+      auto blob = job.store.get_blob(pkg.artifact);
+      if (!blob) continue;
+      bool in_closure = std::any_of(job.closure.begin(), job.closure.end(),
+                                    [&](const PackageRecord* p) { return p->name == name; });
+      for (const auto& path : tar_paths_named(*blob, file_name)) {
+        out.push_back(fmt::format("{} (/{}{})", name, path,
+                                  in_closure ? "" : ", not in the run-time closure"));
+      }
+    }
+    return out;
+  };
+}
+
 void build_tree(const ImageJob& job, MadeImage& made) {
   std::vector<TreeInput> inputs;
   for (const auto* pkg : job.closure) {
@@ -53,7 +77,9 @@ void build_tree(const ImageJob& job, MadeImage& made) {
   assemble_tree(inputs, job.work / "root", job.epoch, manifest_of(job));
   made.os_release_added = add_os_release(job.work / "root", job.os_name, job.version, job.epoch);
   made.boot_files = move_boot_files(job.work / "root", job.work / "boot");
+  add_mount_points(job.work / "root");
   clamp_tree(job.work / "root", job.epoch);
+  check_runnable(job.work / "root", job.arch, providers_of(job), manifest_of(job));
 }
 
 void make_root(const ImageJob& job, MadeImage& made) {
@@ -97,9 +123,11 @@ std::string find_boot_file(const MadeImage& made, std::string_view prefix) {
 void make_boot(const ImageJob& job, MadeImage& made) {
   fs::path boot = job.work / "boot";
   fs::create_directories(boot / "grub");
-  std::string fixed = "root=/dev/dm-0 rootwait ro dm_verity.max_bios=-1 dm_verity.dev_wait=1";
-  std::string params = join(job.variant.kernel_parameters, " ");
-  std::string line = (params.empty() ? "" : params + " ") + fixed + " ";
+  // The console first, as the arch needs it; then the variant's parameters.
+  std::vector<std::string> params = {job.arch == Arch::x86_64 ? "console=ttyS0" : "console=ttyAMA0"};
+  params.insert(params.end(), job.variant.kernel_parameters.begin(),
+                job.variant.kernel_parameters.end());
+  std::string line = join(params, " ") + " root=/dev/dm-0 rootwait ro ";
   std::string kernel = find_boot_file(made, "vmlinuz");
   std::string initrd = find_boot_file(made, "initrd");
   std::string grub = fmt::format(
@@ -125,6 +153,31 @@ void make_boot(const ImageJob& job, MadeImage& made) {
   if (!size.ok()) throw does_not_fit(job, "BOOT", size.error(), "20");
   made.boot_bytes = size.value();
   made.files["boot-image"] = job.work / "boot.ext4";
+}
+
+// Bank A's EFI system partition: GRUB, the A/B selector and the boot-state record
+// (docs/boot.md). EFI-BACKUP stays unformatted, as Bottlerocket leaves it.
+void make_esp_image(const ImageJob& job, MadeImage& made) {
+  const auto& os = job.plan.os;
+  std::vector<char> banks;
+  for (char b : {'A', 'B'}) {
+    if (std::any_of(os.partitions.begin(), os.partitions.end(), [b](const PlannedPartition& p) {
+          return p.role == PartitionRole::boot && p.bank == b;
+        })) {
+      banks.push_back(b);
+    }
+  }
+  EspRequest req;
+  req.out = job.work / "esp.fat";
+  req.size_bytes = partition_bytes(job, PartitionRole::efi);
+  req.grub_modules = job.grub_modules;
+  req.arch = job.arch;
+  req.volume_id = sha256_hex(job.seed + std::string(1, '\0') + "esp-volume-id").substr(0, 8);
+  req.selector = grub_selector(os);
+  req.grubenv = format_grubenv(initial_boot_state(banks));
+  req.work = job.work / "esp";
+  make_esp(req, job.tools);
+  made.files["esp-image"] = req.out;
 }
 
 std::string disk_suffix(config::ImageFormat format) {
@@ -157,6 +210,7 @@ fs::path convert(const ImageJob& job, const fs::path& raw) {
 void make_disks(const ImageJob& job, MadeImage& made) {
   const auto& os = job.plan.os;
   PartitionContents contents = {
+      {os.find(PartitionRole::efi, 'A').name, made.files["esp-image"]},
       {os.find(PartitionRole::boot, 'A').name, made.files["boot-image"]},
       {os.find(PartitionRole::root, 'A').name, made.files["root-image"]},
       {os.find(PartitionRole::hash, 'A').name, made.files["verity-image"]}};
@@ -229,6 +283,7 @@ MadeImage make_image(const ImageJob& job) {
   build_tree(job, made);
   make_root(job, made);
   make_boot(job, made);
+  make_esp_image(job, made);
   // lz4 -9 of the root is the slowest step: it runs beside the disks and the SBOM, which only
   // read the same files.
   auto updates = std::async(std::launch::async, compress_updates, std::cref(job), made.files);

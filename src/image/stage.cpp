@@ -8,6 +8,7 @@
 #include "job.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/image/disk.h"
+#include "osbuild/image/esp.h"
 #include "osbuild/image/filesystem.h"
 #include "osbuild/image/image.h"
 #include "osbuild/image/oci_layout.h"
@@ -60,7 +61,8 @@ void check_record(const VariantRecord& record, const std::string& version, const
 
 std::vector<std::string> tools_needed(const config::ImageSettings& s) {
   auto out = filesystem_tools(s.root_filesystem);
-  for (const char* t : {"mkfs.ext4", "debugfs", "lz4"}) out.emplace_back(t);
+  for (const char* t : {"mkfs.ext4", "debugfs", "lz4", "mkfs.fat", "mmd", "mcopy", "grub-mkimage"})
+    out.emplace_back(t);
   if (s.format != config::ImageFormat::raw) out.emplace_back("qemu-img");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -85,7 +87,8 @@ Json image_inputs(const ImageJob& job, Json tools) {
             {"in-place-updates", s.in_place_updates}}},
           {"kernel-parameters", job.variant.kernel_parameters},
           {"packages", packages},
-          {"tools", std::move(tools)}};
+          {"tools", std::move(tools)},
+          {"grub", grub_identity(job.grub_modules)}};
 }
 
 // Why the image is made: "no cached result" or the inputs that changed since the last one.
@@ -219,7 +222,8 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
       prefix,
       ctx.build_dir() / "work" / "image" / (a + "-" + variant.name),
       store,
-      tools};
+      tools,
+      checked_grub_modules(ctx.settings.str(grub_modules_setting(arch)), arch)};
   Json inputs = image_inputs(job, tools.identity(tools_needed(variant.image)));
   std::string key = graph::action_key("image", inputs);
   ImageSummary summary{ImageOutcome::made,

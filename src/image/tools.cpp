@@ -19,7 +19,9 @@ std::string debian_package(const std::string& tool) {
       {"mkfs.erofs", "erofs-utils"},    {"mksquashfs", "squashfs-tools"},
       {"mkfs.ext4", "e2fsprogs"},       {"debugfs", "e2fsprogs"},
       {"qemu-img", "qemu-utils"},       {"lz4", "lz4"},
-      {"veritysetup", "cryptsetup-bin"}};
+      {"veritysetup", "cryptsetup-bin"}, {"mkfs.fat", "dosfstools"},
+      {"mmd", "mtools"},                {"mcopy", "mtools"},
+      {"mtype", "mtools"},              {"grub-mkimage", "grub-common"}};
   auto it = packages.find(tool);
   return it == packages.end() ? tool : it->second;
 }
@@ -46,7 +48,8 @@ Tools::Tools(std::filesystem::path log, std::int64_t epoch, process::Runner& run
            {"TZ", "UTC"},
            {"HOME", "/nonexistent"},
            {"SOURCE_DATE_EPOCH", e},
-           {"E2FSPROGS_FAKE_TIME", e}};
+           {"E2FSPROGS_FAKE_TIME", e},
+           {"MTOOLS_SKIP_CHECK", "1"}};  // mtools on a bare file system image
 }
 
 const std::string& Tools::path(const std::string& name) {

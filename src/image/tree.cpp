@@ -190,6 +190,34 @@ bool add_os_release(const fs::path& root, const std::string& os_name, const std:
   return true;
 }
 
+std::vector<std::string> add_mount_points(const fs::path& root) {
+  std::vector<std::string> added;
+  for (const auto& [name, mode] : {std::pair{"dev", 0755}, {"proc", 0555}, {"sys", 0555},
+                                   {"run", 0755}, {"tmp", 01777}}) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(root / name, ec))) continue;
+    fs::create_directory(root / name);
+    ::chmod((root / name).c_str(), static_cast<mode_t>(mode));
+    added.emplace_back(name);
+  }
+  return added;
+}
+
+std::vector<std::string> tar_paths_named(const fs::path& tar, const std::string& file_name) {
+  ReadArchive a(archive_read_new(), archive_read_free);
+  archive_read_support_format_tar(a.get());
+  std::vector<std::string> out;
+  if (archive_read_open_filename(a.get(), tar.c_str(), 1 << 16) != ARCHIVE_OK) return out;
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(a.get(), &entry) == ARCHIVE_OK) {
+    std::string path = archive_entry_pathname(entry);
+    if (archive_entry_filetype(entry) != AE_IFDIR && fs::path(path).filename() == file_name) {
+      out.push_back(path.rfind("./", 0) == 0 ? path.substr(2) : path);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> move_boot_files(const fs::path& root, const fs::path& boot_dir) {
   std::vector<std::string> names;
   std::error_code ec;

@@ -26,6 +26,8 @@ expect_eq "$names" "BIOS-BOOT EFI-SYSTEM BOTTLEROCKET-BOOT-A BOTTLEROCKET-ROOT-A
 sgdisk -i 4 "$disk" | grep -q "5526016A-1A97-4EA4-B39A-B7C8C6CA4502" || fail "ROOT-A type GUID"
 guid=$(image_json "[p['guid'] for p in d['partitions'] if p['name']=='BOTTLEROCKET-ROOT-A'][0]")
 sgdisk -i 4 "$disk" | grep -qi "unique GUID: $guid" || fail "ROOT-A GUID differs from image.json"
+sgdisk -i 2 "$disk" | grep -q "C12A7328-F81F-11D2-BA4B-00A0C93EC93B" || fail "EFI-SYSTEM type GUID"
+sgdisk -i 7 "$disk" | grep -q "B39CE39C-0A00-B4AB-2D11-F18F8237A21C" || fail "EFI-BACKUP placeholder type"
 sgdisk -i 3 "$disk" | grep -q "Attribute flags: 0101000000000000" || fail "BOOT-A gptprio bits: $(sgdisk -i 3 "$disk")"
 sgdisk -v "$dir/tiny-os-dev-$ARCH-1.0.0-data.img" | grep -q "No problems found" || fail "data disk GPT"
 expect_eq "$(stat -c %s "$disk")" $((512 << 20)) "disk size"
@@ -65,7 +67,7 @@ e2fsck -fn "$TEST_TMP/boot.part" >/dev/null 2>&1 || fail "e2fsck of the boot par
 expect_eq "$(debugfs -R 'cat /vmlinuz' "$TEST_TMP/boot.part" 2>/dev/null)" "not really a kernel" "kernel"
 grub=$(debugfs -R 'cat /grub/grub.cfg' "$TEST_TMP/boot.part" 2>/dev/null)
 case "$grub" in
-  *"linux (\$root)/vmlinuz console=ttyS0 quiet root=/dev/dm-0 rootwait ro"*"dm-mod.create=\"root,,,ro,0 $((blocks * 8)) verity 1 PARTUUID=\$boot_uuid/PARTNROFF=1 PARTUUID=\$boot_uuid/PARTNROFF=2 4096 4096 $blocks 1 sha256 $root_hash $salt 2 restart_on_corruption ignore_zero_blocks\""*) ;;
+  *"linux (\$root)/vmlinuz $CONSOLE quiet root=/dev/dm-0 rootwait ro dm-mod.create=\"root,,,ro,0 $((blocks * 8)) verity 1 PARTUUID=\$boot_uuid/PARTNROFF=1 PARTUUID=\$boot_uuid/PARTNROFF=2 4096 4096 $blocks 1 sha256 $root_hash $salt 2 restart_on_corruption ignore_zero_blocks\""*) ;;
   *) fail "grub.cfg: $grub" ;;
 esac
 case "$grub" in *"initrd (\$root)/initrd.img"*) ;; *) fail "no initrd line: $grub" ;; esac

@@ -1,6 +1,8 @@
 # Shared by tests/integration/image_*.sh (sourced; not a test itself: it has no .sh suffix).
 source "$OSBUILD_TESTS/integration/build_lib.bash"
 ARCH=$(uname -m)
+# The console the image stage puts first on the kernel command line.
+CONSOLE=$([ "$ARCH" = x86_64 ] && echo console=ttyS0 || echo console=ttyAMA0)
 
 # image_project DIR [IMAGE_TOML]: a small project of script packages and a variant `dev`:
 #   base      usr/bin/hello, etc/hostname               (required by app)
@@ -33,7 +35,7 @@ in-place-updates = true'
   cat >"$PROJECT/variants/dev/variant.toml" <<TOML
 [variant]
 included-packages = ["app", "kernel"]
-kernel-parameters = ["console=ttyS0", "quiet"]
+kernel-parameters = ["quiet"]
 
 [variant.image]
 ${2:-$image_toml}

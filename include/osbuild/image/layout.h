@@ -56,6 +56,7 @@ Guid partition_guid(const std::string& seed, const std::string& disk_label,
 namespace types {
 Guid bios_boot();
 Guid efi_system();
+Guid efi_backup();  // Bottlerocket's placeholder for the unformatted EFI-BACKUP
 Guid boot();
 Guid root();
 Guid hash();

@@ -29,6 +29,14 @@ TreeSummary assemble_tree(const std::vector<TreeInput>& inputs, const std::files
 bool add_os_release(const std::filesystem::path& root, const std::string& os_name,
                     const std::string& version, std::int64_t epoch);
 
+// Creates the folders init mounts onto (/dev, /proc, /sys, /run and /tmp, sticky) when no package
+// installed them; returns the ones it made.
+std::vector<std::string> add_mount_points(const std::filesystem::path& root);
+
+// The paths in an artifact tar whose file name is `file_name` (folders excepted).
+std::vector<std::string> tar_paths_named(const std::filesystem::path& tar,
+                                         const std::string& file_name);
+
 // Moves the regular files under root/boot (the kernel vmlinuz*, initrd*, …) into `boot_dir`,
 // leaving root/boot empty as Bottlerocket does; returns their names, sorted.
 std::vector<std::string> move_boot_files(const std::filesystem::path& root,
