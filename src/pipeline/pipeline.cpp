@@ -20,7 +20,7 @@ FetchResult fetch(Context& ctx, const fetch::FetchOptions& options) {
 graph::Plan plan(Context& ctx, const std::string& variant) {
   prepare(ctx);
   auto graph = graph::PackageGraph::build(ctx.project);
-  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object()};
+  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object(), {}};
   return graph::make_plan(ctx.project, graph, req);
 }
 
