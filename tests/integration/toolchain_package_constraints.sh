@@ -60,6 +60,5 @@ expect_contains "selected gcc-aarch64-linux-gnu for target platform linux-aarch6
 sed -i 's/compiler:gcc/compiler:gnu/' packages/with-gcc/package.toml
 run build variant dev --arch aarch64
 expect_status 1
-expect_contains "packages/with-gcc/package.toml:7:"
-expect_contains "unknown constraint value 'compiler:gnu'"
+expect_contains "packages/with-gcc/package.toml:8:22: unknown constraint value 'compiler:gnu'"
 finish
