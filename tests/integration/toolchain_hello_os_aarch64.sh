@@ -18,7 +18,7 @@ check_programs() {  # check_programs LABEL
     [ -e "$pkgs/$f" ] || { fail "$1: $f missing"; continue; }
     expect_eq "$(machine "$pkgs/$f")" 183 "$1: $f is an aarch64 ELF"
   done
-  for f in init/sbin/init hello-agent/usr/bin/hello-agent lua/usr/bin/lua; do
+  for f in init/sbin/init hello-agent/usr/bin/hello-agent lua/usr/bin/lua zlib/usr/bin/minigzip; do
     file -b "$pkgs/$f" | grep -q 'statically linked' || fail "$1: $f is not static: $(file -b "$pkgs/$f")"
   done
   head -c 200000 "$pkgs/zlib/usr/include/zlib.h" >"$TEST_TMP/sample"
