@@ -17,6 +17,8 @@ packages=(
   bubblewrap patch
   # toolchain stage: Debian's cross gcc, and qemu to run what it builds
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+  # examples/hello-os's kernel package: Kbuild's host tools (and `file` for the static-binary checks)
+  bison flex libelf-dev bc perl xz-utils file
   # image stage
   erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
   # image stage: the EFI system partition (GRUB for x86_64, FAT written with mtools);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,9 +60,22 @@ std::vector<const graph::Action*> select_actions(const BuildOptions& options,
   return out;
 }
 
+// The identity of the toolchain a package builds with, for its key. A package that cannot be
+// built for the target is skipped later (drop_incompatible), so its constraint values are not
+// resolved.
+std::function<Json(const config::Package&)> toolchain_identity(const Context& ctx,
+                                                               toolchain::BuildToolchains& tcs) {
+  return [&ctx, &tcs](const config::Package& pkg) {
+    std::string platform = toolchain::target_platform_name(ctx.settings.arch());
+    bool compatible = toolchain::package_compatibility(ctx.project, platform, pkg).compatible;
+    return (compatible ? tcs.for_package(pkg) : tcs.base()).toolchain.identity();
+  };
+}
+
 graph::Plan make_build_plan(const Context& ctx, const BuildOptions& options,
-                            const graph::PackageGraph& graph, const Json& toolchain) {
-  graph::PlanRequest req{options.name, ctx.settings.arch(), toolchain, ctx.settings.str("sandbox")};
+                            const graph::PackageGraph& graph, toolchain::BuildToolchains& tcs) {
+  graph::PlanRequest req{options.name, ctx.settings.arch(), tcs.base().toolchain.identity(),
+                         toolchain_identity(ctx, tcs), ctx.settings.str("sandbox")};
   if (options.target == BuildTarget::variant) {
     return graph::make_plan(ctx.project, graph, req);
   }
@@ -92,10 +106,12 @@ std::int64_t source_date_epoch() {
 class Stage {
  public:
   Stage(const Context& ctx, const BuildOptions& options, BuildContext& bc,
-        std::vector<const graph::Action*> actions, BuildReporter& reporter)
+        toolchain::BuildToolchains& toolchains, std::vector<const graph::Action*> actions,
+        BuildReporter& reporter)
       : m_ctx(ctx),
         m_options(options),
         m_bc(bc),
+        m_toolchains(toolchains),
         m_actions(std::move(actions)),
         m_reporter(reporter),
         m_artifacts(m_actions.size()),
@@ -120,10 +136,12 @@ class Stage {
   std::optional<std::pair<std::string, std::string>> cached_outputs(const std::string& key,
                                                                     bool* remote = nullptr);
   std::optional<std::pair<std::string, std::string>> local_outputs(const std::string& key);
+  BuildContext package_context(const config::Package& pkg);
 
   const Context& m_ctx;
   const BuildOptions& m_options;
   BuildContext& m_bc;
+  toolchain::BuildToolchains& m_toolchains;
   std::vector<const graph::Action*> m_actions;
   BuildReporter& m_reporter;
   std::vector<std::string> m_artifacts;
@@ -173,6 +191,17 @@ std::optional<std::pair<std::string, std::string>> Stage::local_outputs(const st
     return std::nullopt;
   }
   return std::pair{artifact, manifest};
+}
+
+// The run's context with the toolchain this package builds with (its build.constraint-values may
+// resolve another one than the run's).
+BuildContext Stage::package_context(const config::Package& pkg) {
+  BuildContext bc = m_bc;
+  const auto& prepared = m_toolchains.for_package(pkg);
+  bc.toolchain = prepared.toolchain;
+  bc.tool_dir = prepared.tool_dir;
+  bc.zig_cache = prepared.zig_cache;
+  return bc;
 }
 
 bool Stage::forced(const std::string& name) const {
@@ -249,7 +278,7 @@ bool Stage::run_one(std::size_t i) {
   for (const auto& [name, digest] : inputs["depends"].items()) {
     deps.push_back(digest.get<std::string>());
   }
-  PackageResult result = build_package(m_bc, pkg, deps, key, inputs);
+  PackageResult result = build_package(package_context(pkg), pkg, deps, key, inputs);
   if (!result.ok) {
     m_reporter.failed(pkg.name, result.report);
     return false;
@@ -450,14 +479,17 @@ std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const Bu
 
 // What the no-op stamp watches outside the project and what the build left (include/.../noop.h).
 NoopRecord noop_record(const BuildOptions& options, const BuildContext& bc, const Stage& stage,
+                       const toolchain::BuildToolchains& toolchains,
                        std::vector<std::string> notes) {
   NoopRecord record;
   record.notes = std::move(notes);
   record.watched.push_back(fs::read_symlink("/proc/self/exe"));
-  const auto& tc = bc.toolchain;
-  for (const auto& program :
-       {tc.compiler, tc.real.cc, tc.real.cxx, tc.real.ar, tc.real.ranlib, tc.real.strip}) {
-    if (!program.empty()) record.watched.push_back(program);
+  for (const auto* prepared : toolchains.resolved()) {
+    const auto& tc = prepared->toolchain;
+    for (const auto& program :
+         {tc.compiler, tc.real.cc, tc.real.cxx, tc.real.ar, tc.real.ranlib, tc.real.strip}) {
+      if (!program.empty()) record.watched.push_back(program);
+    }
   }
   // A compiler added to or removed from PATH can change which toolchain resolves.
   if (const char* path = std::getenv("PATH")) {
@@ -489,19 +521,21 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, const No
 BuildSummary run_build(const Context& ctx, const BuildOptions& options, process::Runner& runner,
                        const NoopCheck* noop) {
   Arch arch = ctx.settings.arch();
-  auto tc =
-      toolchain::resolve_toolchain(ctx.project, arch, nullptr, options.extra_toolchains, runner);
+  toolchain::BuildToolchains toolchains(
+      ctx.project,
+      {arch, options.extra_toolchains, ctx.build_dir() / ".osbuild" / "tools" / arch_name(arch),
+       ctx.cache_dir() / "zig", fs::read_symlink("/proc/self/exe")},
+      runner);
+  const auto& base = toolchains.base();
+  const auto& tc = base.toolchain;
   store::Store store(ctx.cache_dir());
   auto remote = open_remote(ctx, store);
-  fs::path tool_dir = ctx.build_dir() / ".osbuild" / "tools" / arch_name(arch) / tc.name;
-  toolchain::write_tool_dir(tc, tool_dir, fs::read_symlink("/proc/self/exe"));
-  fs::path zig_cache = tc.kind == toolchain::ToolchainKind::zig ? ctx.cache_dir() / "zig" : fs::path();
   BuildContext bc{ctx.project,
                   store,
                   runner,
                   tc,
-                  tool_dir,
-                  zig_cache,
+                  base.tool_dir,
+                  base.zig_cache,
                   arch,
                   std::max(1L, ctx.settings.integer("jobs")),
                   source_date_epoch(),
@@ -516,7 +550,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
     ctx.project.package(name);  // an unknown name is an error with the nearest match
   }
   auto graph = graph::PackageGraph::build(ctx.project);
-  auto plan = make_build_plan(ctx, options, graph, bc.toolchain.identity());
+  auto plan = make_build_plan(ctx, options, graph, toolchains);
   FileLock lock = lock_workspace(bc.build_dir);
   if (noop != nullptr) clear_noop_stamp(*noop);
   process::InterruptGuard guard;
@@ -524,7 +558,15 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   auto actions =
       drop_incompatible(ctx, options, arch, select_actions(options, plan, graph), notes);
   BuildReporter reporter(reporter_mode(ctx), std::string(arch_name(arch)), actions.size());
-  Stage stage(ctx, options, bc, std::move(actions), reporter);
+  if (options.explain == Explain::yes) {
+    for (const auto* prepared : toolchains.resolved()) {
+      const auto& t = prepared->toolchain;
+      if (t.target_values == tc.target_values) continue;  // the run's own, said above
+      std::printf("explain: toolchain: %s (%s) for packages with %s\n", t.name.c_str(),
+                  t.version.c_str(), t.identity()["target_constraints"].dump().c_str());
+    }
+  }
+  Stage stage(ctx, options, bc, toolchains, std::move(actions), reporter);
   stage.set_remote(remote.get());
   BuildSummary summary = stage.run();
   reporter.stop();
@@ -546,7 +588,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
     write_variant_record(ctx, options, bc, stage);
   }
   if (noop != nullptr) {
-    write_noop_stamp(*noop, noop_record(options, bc, stage, std::move(notes)));
+    write_noop_stamp(*noop, noop_record(options, bc, stage, toolchains, std::move(notes)));
   }
   auto rs = remote ? remote->stats() : store::RemoteStats{};
   if (reporter.mode() == BuildReporter::Mode::json) {

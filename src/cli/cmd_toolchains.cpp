@@ -90,6 +90,8 @@ std::string candidate_line(const Candidate& c) {
       return "rejected: not available: " + c.note;
     case Candidate::Verdict::other_type:
       return "skipped: provides type '" + c.type + "', not needed";
+    case Candidate::Verdict::compiler_mismatch:
+      return "rejected (" + c.note + "): " + join(c.mismatching, ", ");
     case Candidate::Verdict::target_mismatch:
     case Candidate::Verdict::exec_mismatch:
       break;
@@ -108,13 +110,16 @@ int explain(const CliState& state, const ToolchainsOptions& o) {
   auto config = toolchain::merged(l.project.file.toolchains, host_arch());
   std::string platform =
       o.platform.empty() ? toolchain::target_platform_name(l.settings.arch()) : o.platform;
-  auto r =
-      toolchain::resolve(config, platform, {{"cc", true}}, o.extra, toolchain::probe_availability);
   std::optional<toolchain::PackageCompatibility> compat;
+  toolchain::PackageConstraints constraints;
   if (!o.package.empty()) {
     if (!l.ctx) throw UsageError("--package needs a project", "run it inside a project or with -C");
-    compat = toolchain::package_compatibility(l.project, platform, l.project.package(o.package));
+    const auto& pkg = l.project.package(o.package);
+    compat = toolchain::package_compatibility(l.project, platform, pkg);
+    constraints = toolchain::package_constraints(l.project, pkg);
   }
+  auto r = toolchain::resolve(config, platform, {{"cc", true}}, o.extra,
+                              toolchain::probe_availability, constraints);
   if (state.options.output == OutputMode::json) {
     Json doc = r.to_json();
     if (compat) {
@@ -132,6 +137,10 @@ int explain(const CliState& state, const ToolchainsOptions& o) {
   if (compat) {
     std::printf("package %s: %s\n", o.package.c_str(),
                 compat->compatible ? "compatible" : ("skipped: " + compat->reason).c_str());
+  }
+  if (!constraints.values.empty()) {
+    std::printf("package %s: build.constraint-values %s replace the target platform's\n",
+                o.package.c_str(), values_text(constraints.values).c_str());
   }
   std::printf("toolchain type cc, in registration order:\n");
   for (const auto& c : r.candidates) {
@@ -183,7 +192,9 @@ void setup_toolchains(CLI::App& sub, CliState& state) {
   auto o = std::make_shared<ToolchainsOptions>();
   auto add_common = [&state, o](CLI::App* cmd) {
     add_setting_flags(*cmd, state, {"arch"});
-    cmd->add_option("--package", o->package, "also check this package's target-compatible-with");
+    cmd->add_option("--package", o->package,
+                    "resolve with this package's constraint-values and check its "
+                    "target-compatible-with");
     cmd->add_option("--extra-toolchain", o->extra,
                     "consider this registered toolchain first (repeatable; the last one wins)");
   };

@@ -289,6 +289,7 @@ void read_build(const TableReader& root, const FileRef& file, Package& package) 
                 {{"system", "\"cmake\""},
                  {"script", "\"build.sh\""},
                  {"target-compatible-with", "[\"os:linux\"]"},
+                 {"constraint-values", "[\"compiler:gcc\"]"},
                  {"env", "{ NAME = \"value\" }"},
                  {"step", "[[build.step]] with name and run"},
                  {"patches", "[\"0001-fix.patch\"]"}});
@@ -299,6 +300,7 @@ void read_build(const TableReader& root, const FileRef& file, Package& package) 
   read_script(t, package);
   build.target_compatible_with =
       read_list(t, "target-compatible-with", package, "build.target-compatible-with");
+  build.constraint_values = read_list(t, "constraint-values", package, "build.constraint-values");
   build.env = read_env(t, file);
   if (auto patches = t.get_string_list("patches")) {
     check_relative_paths(*patches, "patches");

@@ -256,6 +256,8 @@ const std::vector<FileKeyDef>& file_key_table() {
        "the build script, for system = \"script\""},
       {"package.toml", "[build]", "target-compatible-with", R"(["os:linux"])",
        "constraint values the target must meet; a mismatch skips the package, said out loud"},
+      {"package.toml", "[build]", "constraint-values", R"(["compiler:gcc", "libc:gnu"])",
+       "values that replace the target platform's for this package's builds (its toolchain)"},
       {"package.toml", "[build]", "env", R"({ CRC_FAST_TARGET_CPU = "generic" })",
        "environment variables the build sees"},
       {"package.toml", "[build]", "patches", R"(["0001-fix.patch"])",

@@ -140,6 +140,8 @@ ToolchainConfig builtins(Arch host) {
       {"os", {"linux"}, std::string("linux"), {}},
       {"libc", {"gnu", "musl"}, std::nullopt, {}},
       {"glibc", glibc_versions(), std::nullopt, {}},
+      // Satisfied by a toolchain of that kind (docs/toolchains.md); platforms leave it open.
+      {"compiler", {"gcc", "clang", "zig"}, std::nullopt, {}},
   };
   for (Arch arch : k_all_arches) {
     add_platform(c, target_platform_name(arch), {cpu(arch), "os:linux", "libc:gnu"});

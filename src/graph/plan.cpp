@@ -90,13 +90,18 @@ Json recipe_of(const config::Package& pkg) {
   for (const auto& step : pkg.build.steps) {
     steps.push_back({{"name", step.name}, {"inputs", step.inputs}, {"run", step.run}});
   }
-  return {{"name", pkg.name},
-          {"system", build_system_name(pkg.build.system)},
-          {"script", pkg.build.script},
-          {"patches", pkg.build.patches},
-          {"env", pkg.build.env},
-          {"steps", steps},
-          {"target-compatible-with", pkg.build.target_compatible_with}};
+  Json recipe = {{"name", pkg.name},
+                 {"system", build_system_name(pkg.build.system)},
+                 {"script", pkg.build.script},
+                 {"patches", pkg.build.patches},
+                 {"env", pkg.build.env},
+                 {"steps", steps},
+                 {"target-compatible-with", pkg.build.target_compatible_with}};
+  // Only when given, so the keys of packages without it stay what they were.
+  if (!pkg.build.constraint_values.empty()) {
+    recipe["constraint-values"] = pkg.build.constraint_values;
+  }
+  return recipe;
 }
 
 std::size_t PlanBuilder::add_build(std::size_t package_id) {
@@ -129,7 +134,7 @@ std::size_t PlanBuilder::add_build(std::size_t package_id) {
   }
   inputs["depends"] = dep_keys;
   inputs["arch"] = arch_name(m_req.arch);
-  inputs["toolchain"] = m_req.toolchain;
+  inputs["toolchain"] = m_req.toolchain_of ? m_req.toolchain_of(pkg) : m_req.toolchain;
   inputs["sandbox"] = m_req.sandbox;
   if (pkg.uses_release_version) {
     inputs["release"] = {{"os-name", m_project.file.name},

@@ -20,7 +20,8 @@ FetchResult fetch(Context& ctx, const fetch::FetchOptions& options) {
 graph::Plan plan(Context& ctx, const std::string& variant) {
   prepare(ctx);
   auto graph = graph::PackageGraph::build(ctx.project);
-  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object(), ctx.settings.str("sandbox")};
+  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object(), {},
+                          ctx.settings.str("sandbox")};
   return graph::make_plan(ctx.project, graph, req);
 }
 

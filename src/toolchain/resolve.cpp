@@ -19,13 +19,16 @@ struct Match {
 };
 
 // A list matches a platform iff every value it names is the platform's value for that setting;
-// settings it does not name do not matter.
+// settings it does not name do not matter. A value the package set is said to be the package's.
 Match match(const ConstraintList& list, const std::map<std::string, std::string>& platform,
-            const std::string& platform_name) {
+            const std::string& platform_name, const PackageConstraints& package = {}) {
   Match m;
   for (const auto& [setting, value] : list.values) {
     auto it = platform.find(setting);
-    if (it == platform.end()) {
+    if (it != platform.end() && package.values.count(setting) != 0 && it->second != value) {
+      m.mismatching.push_back(setting + ":" + value + " (package " + package.package + " wants " +
+                              setting + ":" + it->second + ")");
+    } else if (it == platform.end()) {
       m.missing.push_back(setting + ":" + value + " (" + platform_name + " has no " + setting +
                           ")");
     } else if (it->second != value) {
@@ -99,7 +102,17 @@ void resolve_type(const ToolchainType& type, const std::vector<const ToolchainDe
   for (const ToolchainDecl* t : order) {
     if (t->type != type.name) continue;
     Candidate& c = r.candidates[candidate_index.at(t->name)];
-    Match target = match(t->target_compatible_with, r.target_values, "target platform");
+    if (auto wanted = r.target_values.find("compiler");
+        wanted != r.target_values.end() && wanted->second != toolchain_kind_name(t->kind)) {
+      c.verdict = Candidate::Verdict::compiler_mismatch;
+      c.note = (r.package.values.count("compiler") != 0 ? "package " + r.package.package
+                                                         : std::string("target platform")) +
+               " wants compiler:" + wanted->second;
+      c.mismatching = {std::string(toolchain_kind_name(t->kind))};
+      continue;
+    }
+    Match target =
+        match(t->target_compatible_with, r.target_values, "target platform", r.package);
     if (!target.ok()) {
       c.verdict = Candidate::Verdict::target_mismatch;
       c.mismatching = target.mismatching;
@@ -176,16 +189,22 @@ std::string_view verdict_name(Candidate::Verdict verdict) {
       return "unavailable";
     case Candidate::Verdict::other_type:
       return "other-type";
+    case Candidate::Verdict::compiler_mismatch:
+      return "compiler-mismatch";
   }
   return "";
 }
 
 Resolution resolve(const ToolchainConfig& config, const std::string& target_platform,
                    const std::vector<ToolchainType>& types, const std::vector<std::string>& extra,
-                   const AvailabilityProbe& probe) {
+                   const AvailabilityProbe& probe, const PackageConstraints& package) {
   Resolution r;
   r.target_platform = target_platform;
   r.target_values = platform_values(config, find_platform(config, target_platform));
+  r.package = package;
+  for (const auto& [setting, value] : package.values) {
+    r.target_values[setting] = value;
+  }
   std::vector<ExecState> execs;
   for (const auto& name : exec_platforms(config)) {
     r.exec_platforms.push_back(name);
@@ -219,6 +238,7 @@ Resolution resolve(const ToolchainConfig& config, const std::string& target_plat
 Json Resolution::to_json() const {
   Json out = {{"target_platform", target_platform},
               {"target_constraints", target_values},
+              {"package_constraints", package.values},
               {"exec_platforms", exec_platforms},
               {"exec_platform", exec_platform ? Json(*exec_platform) : Json(nullptr)},
               {"selected", selected}};

@@ -87,17 +87,36 @@ std::string describe_values(const std::map<std::string, std::string>& values) {
   return join(parts, ", ");
 }
 
+// A package.toml list flattened against the project's settings; a problem is an Error at the
+// element's file:line.
+ConstraintList package_list(const ToolchainConfig& config, const config::Package& package,
+                            const std::vector<std::string>& written, const std::string& key) {
+  ConstraintList list;
+  list.written = written;
+  if (auto problem = flatten(config, list)) {
+    auto where = package.where.find(key + "[" + std::to_string(problem->index) + "]");
+    std::string at = where != package.where.end() ? where->second.str() + ": "
+                                                  : package.manifest.string() + ": ";
+    throw Error(at + problem->what, problem->hint);
+  }
+  return list;
+}
+
 [[noreturn]] void fail_no_toolchain(const Resolution& r, Arch target) {
   std::string what = "no C toolchain for target platform " + r.target_platform + " (" +
                      describe_values(r.target_values) + ")";
+  if (!r.package.values.empty()) {
+    what += " as package " + r.package.package + "'s build.constraint-values set it";
+  }
   std::vector<std::string> hints;
   for (const auto& c : r.candidates) {
     if (c.verdict == Candidate::Verdict::unavailable) {
       what += "\n  " + c.toolchain + ": " + c.note;
     }
   }
+  std::string package = r.package.values.empty() ? "" : " --package " + r.package.package;
   throw Error(what, "run `osbuild toolchains explain --arch " + std::string(arch_name(target)) +
-                        "` to see why each toolchain was rejected");
+                        package + "` to see why each toolchain was rejected");
 }
 
 }  // namespace
@@ -123,24 +142,28 @@ Availability probe_availability(const ToolchainDecl& t) {
   return {false, t.cc + (absolute ? " does not exist" : " not found on PATH"), t.install_hint};
 }
 
+PackageConstraints package_constraints(const config::Project& project,
+                                       const config::Package& package) {
+  ToolchainConfig config = merged(project.file.toolchains, host_arch());
+  return {package.name, package_list(config, package, package.build.constraint_values,
+                                     "build.constraint-values")
+                            .values};
+}
+
 PackageCompatibility package_compatibility(const config::Project& project,
                                            const std::string& target_platform,
                                            const config::Package& package) {
   ToolchainConfig config = merged(project.file.toolchains, host_arch());
-  ConstraintList list;
-  list.written = package.build.target_compatible_with;
-  if (auto problem = flatten(config, list)) {
-    std::string key = "build.target-compatible-with[" + std::to_string(problem->index) + "]";
-    auto where = package.where.find(key);
-    std::string at = where != package.where.end() ? where->second.str() + ": "
-                                                  : package.manifest.string() + ": ";
-    throw Error(at + problem->what, problem->hint);
-  }
+  ConstraintList list = package_list(config, package, package.build.target_compatible_with,
+                                     "build.target-compatible-with");
   auto platform = config.platforms.find(target_platform);
   if (platform == config.platforms.end()) {
     throw UsageError("unknown platform '" + target_platform + "'");
   }
   auto values = platform_values(config, platform->second);
+  for (const auto& [setting, value] : package_constraints(project, package).values) {
+    values[setting] = value;  // the package's own platform transition
+  }
   std::vector<std::string> problems;
   for (const auto& [setting, value] : list.values) {
     auto it = values.find(setting);
@@ -209,19 +232,29 @@ ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
                                     const config::Package* pkg,
                                     const std::vector<std::string>& extra_toolchains,
                                     process::Runner& runner) {
+  if (pkg == nullptr) {
+    return resolve_toolchain(project, target, PackageConstraints{}, extra_toolchains, runner);
+  }
+  auto compat = package_compatibility(project, target_platform_name(target), *pkg);
+  if (!compat.compatible) {
+    throw Error("package " + compat.reason,
+                "it is skipped for " + std::string(arch_name(target)) +
+                    "; build it for a platform it supports, or widen its "
+                    "build.target-compatible-with");
+  }
+  return resolve_toolchain(project, target, package_constraints(project, *pkg), extra_toolchains,
+                           runner);
+}
+
+ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
+                                    const PackageConstraints& constraints,
+                                    const std::vector<std::string>& extra_toolchains,
+                                    process::Runner& runner) {
   Arch host = host_arch();
   ToolchainConfig config = merged(project.file.toolchains, host);
   std::string platform = target_platform_name(target);
-  if (pkg != nullptr) {
-    auto compat = package_compatibility(project, platform, *pkg);
-    if (!compat.compatible) {
-      throw Error("package " + compat.reason,
-                  "it is skipped for " + std::string(arch_name(target)) +
-                      "; build it for a platform it supports, or widen its "
-                      "build.target-compatible-with");
-    }
-  }
-  Resolution r = resolve(config, platform, {{"cc", true}}, extra_toolchains, probe_availability);
+  Resolution r = resolve(config, platform, {{"cc", true}}, extra_toolchains, probe_availability,
+                         constraints);
   if (!r.exec_platform) fail_no_toolchain(r, target);
   const ToolchainDecl& t = find_decl(config, r.selected.at("cc"));
   ResolvedToolchain out;

@@ -16,6 +16,10 @@ head -c 100000 "$pkgs/zlib/usr/include/zlib.h" >"$TEST_TMP/sample"
   fail "minigzip round trip"
 expect_eq "$("$pkgs/lua/usr/bin/lua" -e 'print(1+1)')" 2 "lua -e"
 "$pkgs/hello-agent/usr/bin/hello-agent" --selftest | grep -q ok || fail "hello-agent --selftest"
+# The project's platforms say libc:musl: zig's musl toolchain links the userland statically.
+for f in init/sbin/init hello-agent/usr/bin/hello-agent lua/usr/bin/lua; do
+  file -b "$pkgs/$f" | grep -q 'statically linked' || fail "$f is not static: $(file -b "$pkgs/$f")"
+done
 grep -q 'VERSION_ID=1.4.0' "$pkgs/os-release/usr/lib/os-release" || fail "os-release content"
 [ -L "$pkgs/os-release/etc/os-release" ] || fail "os-release symlink kept"
 [ -s "$PROJECT/build/logs/$(uname -m)/zlib.log" ] || fail "no zlib log"

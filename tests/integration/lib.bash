@@ -38,8 +38,16 @@ expect_not_contains() {
 }
 expect_eq() { [ "$1" = "$2" ] || fail "expected [$2], got [$1]${3:+ ($3)}"; }
 
-# copy_example NAME: a private copy of examples/NAME in $TEST_TMP/NAME.
+# copy_example NAME: a private copy of examples/NAME in $TEST_TMP/NAME, without its kernel
+# package (a kernel build takes minutes per arch: only the boot tests build it, from a shared
+# cache). copy_example_with_kernel NAME keeps it.
 copy_example() {
+  copy_example_with_kernel "$1"
+  [ -d "$TEST_TMP/$1/packages/kernel" ] || return 0
+  rm -rf "$TEST_TMP/$1/packages/kernel"
+  sed -i -E '/^included-packages/ s/"kernel", ?//' "$TEST_TMP/$1"/variants/*/variant.toml
+}
+copy_example_with_kernel() {
   cp -a "$OSBUILD_SOURCE_DIR/examples/$1" "$TEST_TMP/$1"
   rm -rf "$TEST_TMP/$1/build"
 }

@@ -98,6 +98,9 @@ struct PackageBuild {
   BuildSystem system = BuildSystem::make;
   std::string script;  // for BuildSystem::script, relative to the package folder
   std::vector<std::string> target_compatible_with;
+  // Constraint values that replace the target platform's values of the same settings for this
+  // package's builds only ("compiler:gcc", "libc:gnu"): Bazel's platform transition.
+  std::vector<std::string> constraint_values;
   std::map<std::string, std::string> env;
   std::vector<BuildStep> steps;
   std::vector<std::string> patches;  // relative to the package folder, applied in order

@@ -1,6 +1,7 @@
 #pragma once
 // The action graph of one variant for one arch: fetch each source, build each package, make the
 // image, publish it. `osbuild plan` prints it; the stages execute it.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct PlanRequest {
   // The target platform's identity as the toolchain stage resolves it (compiler, version, rules);
   // it enters every build key.
   Json toolchain = Json::object();
+  // When set, the identity of the toolchain one package builds with (its build.constraint-values
+  // may resolve another one); it enters that package's key instead of `toolchain`.
+  std::function<Json(const config::Package&)> toolchain_of;
   // The build sandbox (the `sandbox` setting): a build made with weaker isolation is another
   // build, never a cache hit for a sealed one.
   std::string sandbox = "sealed";

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +69,7 @@ struct Candidate {
     exec_mismatch,    // no exec platform matches exec-compatible-with
     unavailable,      // its programs are missing
     other_type,       // provides a type the resolution does not need
+    compiler_mismatch,  // the target (or the package) wants compiler:X, and its kind is not X
   };
   std::string toolchain;
   std::string type;
@@ -74,13 +77,26 @@ struct Candidate {
   std::vector<std::string> mismatching;  // "cpu:x86_64 (target platform has cpu:aarch64)"
   std::vector<std::string> missing;      // "glibc:2.28 (target platform has no glibc)"
   std::string exec_platform;             // for selected and compatible
-  std::string note;                      // unavailable: reason and hint
+  std::string note;  // unavailable: reason and hint; compiler_mismatch: who wants which compiler
 };
 std::string_view verdict_name(Candidate::Verdict verdict);
 
+// A package's build.constraint-values, flattened: for that package's builds they replace the
+// target platform's values of the same settings (Bazel's platform transition).
+struct PackageConstraints {
+  std::string package;                        // its name, for the reasons ("package kernel wants …")
+  std::map<std::string, std::string> values;  // setting → value
+};
+
+// The package's build.constraint-values checked against the project's settings and sets; an
+// unknown name, a platform or two values of one setting is an Error at its file:line.
+PackageConstraints package_constraints(const config::Project& project,
+                                       const config::Package& package);
+
 struct Resolution {
   std::string target_platform;
-  std::map<std::string, std::string> target_values;
+  std::map<std::string, std::string> target_values;  // the platform's, with the package's applied
+  PackageConstraints package;                         // what replaced the platform's values
   std::vector<std::string> exec_platforms;  // in priority order; the host last
   std::vector<std::string> rejected_exec_platforms;
   std::vector<Candidate> candidates;            // registration order, --extra-toolchain first
@@ -93,14 +109,17 @@ struct Resolution {
 // Bazel's algorithm over `config` (already merged with the built-ins): registration order with
 // `extra` first (the last one given first), for each type the first compatible toolchain per
 // exec platform, then the exec platform with every mandatory type and the most types, ties to
-// the earliest. Throws when a name in `extra` or `target_platform` is unknown. A mandatory type
-// without a toolchain leaves `exec_platform` empty; the caller says what that means.
+// the earliest. The target platform's values are `package`'s where it names a setting. When
+// they hold compiler:X, only a toolchain of kind X qualifies. Throws when a name in `extra` or
+// `target_platform` is unknown. A mandatory type without a toolchain leaves `exec_platform`
+// empty; the caller says what that means.
 Resolution resolve(const ToolchainConfig& config, const std::string& target_platform,
                    const std::vector<ToolchainType>& types, const std::vector<std::string>& extra,
-                   const AvailabilityProbe& probe);
+                   const AvailabilityProbe& probe, const PackageConstraints& package = {});
 
 // Whether a package may be built for a target platform: its build.target-compatible-with
-// (values and constraint sets) against the platform's values.
+// (values and constraint sets) against the platform's values with its build.constraint-values
+// applied.
 struct PackageCompatibility {
   bool compatible = true;
   std::string reason;  // "zlib: target-compatible-with wants libc:musl, linux-aarch64 has libc:gnu"
@@ -152,13 +171,56 @@ struct ResolvedToolchain {
 };
 
 // Resolves the C toolchain for `pkg` (may be null) built for `target`: the target platform is
-// linux-<arch> (the project may redeclare it). Throws an Error naming the target and each
-// rejected candidate when none fits, and when `pkg` is not compatible with the target. The
-// compiler's version is asked through `runner`.
+// linux-<arch> (the project may redeclare it), with the package's build.constraint-values
+// applied. Throws an Error naming the target and each rejected candidate when none fits, and
+// when `pkg` is not compatible with the target. The compiler's version is asked through `runner`.
 ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
                                     const config::Package* pkg,
                                     const std::vector<std::string>& extra_toolchains,
                                     process::Runner& runner = process::system_runner());
+// The same for a set of package constraint values, without the compatibility check.
+ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
+                                    const PackageConstraints& constraints,
+                                    const std::vector<std::string>& extra_toolchains,
+                                    process::Runner& runner = process::system_runner());
+
+// A resolved toolchain with the tool dir a build runs it from.
+struct PreparedToolchain {
+  ResolvedToolchain toolchain;
+  fs::path tool_dir;
+  fs::path zig_cache;  // zig only: shared by every zig build, writable in the sandbox
+};
+
+// The toolchains of one build for one arch: one resolution per distinct set of package
+// constraint values (most packages share the empty one), each cached and its tool dir written
+// once, under <tools_root>/<toolchain name>. Safe to use from several threads.
+class BuildToolchains {
+ public:
+  struct Options {
+    Arch target = Arch::x86_64;
+    std::vector<std::string> extra;  // --extra-toolchain
+    fs::path tools_root;             // build/.osbuild/tools/<arch>
+    fs::path zig_cache;              // <cache>/zig
+    fs::path osbuild_exe;            // what the zig wrappers link to
+  };
+  BuildToolchains(const config::Project& project, Options options,
+                  process::Runner& runner = process::system_runner());
+  // The toolchain of a package without constraint values.
+  const PreparedToolchain& base();
+  // The toolchain `pkg` builds with; throws when none fits its constraint values.
+  const PreparedToolchain& for_package(const config::Package& pkg);
+  // Every toolchain resolved so far, the base one first.
+  std::vector<const PreparedToolchain*> resolved() const;
+
+ private:
+  const PreparedToolchain& get(const PackageConstraints& constraints);
+
+  const config::Project& m_project;
+  Options m_options;
+  process::Runner& m_runner;
+  mutable std::mutex m_mutex;
+  std::map<std::map<std::string, std::string>, std::unique_ptr<PreparedToolchain>> m_cache;
+};
 
 // Writes the tool dir of a resolved toolchain: toolchain.cmake, toolchain.env (KEY=VALUE lines
 // for autotools and scripts), config.site and, for zig, the wrappers: symlinks to `osbuild_exe`

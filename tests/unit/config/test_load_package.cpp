@@ -323,3 +323,25 @@ TEST(LoadPackage, EmptyString) {
   auto list = package_error("[package]\nversion = \"1.0.0\"\ndepends = [\"\"]\n");
   EXPECT_EQ(list.what, k_path + ":3:12: empty string in 'depends'");
 }
+
+TEST(LoadPackage, ReadsConstraintValuesWithTheirLocations) {
+  Package p = parse_package(R"([package]
+version = "6.1.176"
+
+[build]
+system = "script"
+script = "build.sh"
+constraint-values = ["compiler:gcc", "libc:gnu"]
+)",
+                            k_path);
+  EXPECT_EQ(p.build.constraint_values, (std::vector<std::string>{"compiler:gcc", "libc:gnu"}));
+  EXPECT_EQ(p.where.at("build.constraint-values[1]").str(), k_path + ":7:38");
+  EXPECT_TRUE(parse_package("[package]\nversion = \"1.0.0\"\n", k_path)
+                  .build.constraint_values.empty());
+}
+
+TEST(LoadPackage, ConstraintValuesMustBeAListOfStrings) {
+  auto e = package_error("[package]\nversion = \"1.0.0\"\n[build]\nconstraint-values = \"compiler:gcc\"\n");
+  EXPECT_NE(e.what.find(k_path + ":4:"), std::string::npos) << e.what;
+  EXPECT_NE(e.what.find("constraint-values"), std::string::npos) << e.what;
+}

@@ -39,7 +39,7 @@ protected:
   }
   Plan plan(Arch arch = Arch::x86_64) {
     auto g = PackageGraph::build(m_project);
-    return make_plan(m_project, g, PlanRequest{"dev", arch, Json::object()});
+    return make_plan(m_project, g, PlanRequest{"dev", arch, Json::object(), {}});
   }
   std::string key_of(const Plan& p, const std::string& name) {
     for (const auto& a : p.actions) {

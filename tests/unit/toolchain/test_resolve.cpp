@@ -257,3 +257,105 @@ TEST(Model, FlattenRefusesPlatformsDuplicatesAndUnknownNames) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->what, "unknown constraint value 'cpu:arm64', did you mean 'cpu:aarch64'?");
 }
+
+// build.constraint-values: the package's values replace the platform's for its resolution.
+TEST(Resolve, PackageCompilerGccRejectsEveryZigToolchainAndSaysWhy) {
+  PackageConstraints kernel{"kernel", {{"compiler", "gcc"}, {"libc", "gnu"}}};
+  auto r = resolve(k_base, "linux-aarch64", {{"cc", true}}, {}, all_available, kernel);
+  EXPECT_EQ(r.selected.at("cc"), "gcc-aarch64-linux-gnu");
+  EXPECT_EQ(r.target_values.at("compiler"), "gcc");
+  for (const auto& c : r.candidates) {
+    if (c.toolchain.rfind("zig-", 0) != 0) continue;
+    EXPECT_EQ(c.verdict, Candidate::Verdict::compiler_mismatch) << c.toolchain;
+    EXPECT_EQ(c.note, "package kernel wants compiler:gcc") << c.toolchain;
+    EXPECT_EQ(c.mismatching, std::vector<std::string>{"zig"}) << c.toolchain;
+  }
+  // Without the package the same platform resolves to zig, as before.
+  auto plain = resolve(k_base, "linux-aarch64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(plain.selected.at("cc"), "zig-aarch64-linux-gnu");
+  EXPECT_EQ(plain.target_values.count("compiler"), 0u);
+}
+
+TEST(Resolve, PackageValuesReplaceThePlatformsOfTheSameSetting) {
+  ToolchainConfig config = k_base;
+  Platform musl;  // a project's linux-x86_64 that says libc:musl, as hello-os's does
+  musl.name = "linux-x86_64";
+  musl.constraints = list_of({"cpu:x86_64", "os:linux", "libc:musl"}, config);
+  config.platforms[musl.name] = musl;
+  auto userland = resolve(config, "linux-x86_64", {{"cc", true}}, {}, all_available);
+  EXPECT_EQ(userland.selected.at("cc"), "zig-x86_64-linux-musl");
+
+  PackageConstraints gnu{"kernel", {{"libc", "gnu"}}};
+  auto kernel = resolve(config, "linux-x86_64", {{"cc", true}}, {}, all_available, gnu);
+  EXPECT_EQ(kernel.selected.at("cc"), "host-gcc");
+  EXPECT_EQ(kernel.target_values.at("libc"), "gnu");
+  EXPECT_EQ(candidate(kernel, "zig-x86_64-linux-musl").mismatching,
+            std::vector<std::string>{"libc:musl (package kernel wants libc:gnu)"});
+}
+
+TEST(Resolve, APlatformThatWantsACompilerKindFiltersByKind) {
+  ToolchainConfig config = k_base;
+  Platform p;
+  p.name = "linux-aarch64-zig";
+  p.parent = "linux-aarch64";
+  p.constraints = list_of({"compiler:zig"}, config);
+  config.platforms[p.name] = p;
+  auto r = resolve(config, p.name, {{"cc", true}}, {"gcc-aarch64-linux-gnu"}, all_available);
+  EXPECT_EQ(r.selected.at("cc"), "zig-aarch64-linux-gnu");
+  const auto& gcc = candidate(r, "gcc-aarch64-linux-gnu");
+  EXPECT_EQ(gcc.verdict, Candidate::Verdict::compiler_mismatch);
+  EXPECT_EQ(gcc.note, "target platform wants compiler:zig");
+}
+
+TEST(Model, CompilerIsABuiltInSettingThatPlatformsLeaveOpen) {
+  ConstraintList l;
+  l.written = {"compiler:gcc"};
+  EXPECT_FALSE(flatten(k_base, l));
+  EXPECT_EQ(l.values.at("compiler"), "gcc");
+  l.written = {"compiler:msvc"};
+  auto p = flatten(k_base, l);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->hint.find("compiler:gcc, compiler:clang, compiler:zig"), std::string::npos)
+      << p->hint;
+  EXPECT_EQ(platform_values(k_base, k_base.platforms.at("linux-aarch64")).count("compiler"), 0u);
+}
+
+TEST(PackageConstraints, FlattenedAgainstTheProjectAndRefusedAtTheirFileAndLine) {
+  config::Project project;
+  config::Package kernel;
+  kernel.name = "kernel";
+  kernel.manifest = "packages/kernel/package.toml";
+  kernel.build.constraint_values = {"compiler:gcc", "libc:gnu"};
+  auto ok = package_constraints(project, kernel);
+  EXPECT_EQ(ok.package, "kernel");
+  EXPECT_EQ(ok.values, (std::map<std::string, std::string>{{"compiler", "gcc"}, {"libc", "gnu"}}));
+
+  kernel.build.constraint_values = {"compiler:gcc", "compiler:zig"};
+  kernel.where["build.constraint-values[1]"] = {"packages/kernel/package.toml", 7, 38};
+  try {
+    package_constraints(project, kernel);
+    ADD_FAILURE() << "two compilers were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("packages/kernel/package.toml:7:38: duplicate values for "
+                                          "constraint setting 'compiler'",
+                                          0),
+              0u)
+        << e.what();
+  }
+  kernel.build.constraint_values = {"linux-aarch64"};
+  EXPECT_THROW(package_constraints(project, kernel), Error);
+}
+
+TEST(PackageConstraints, TargetCompatibleWithSeesThePackagesOwnValues) {
+  config::Project project;
+  config::Package pkg;
+  pkg.name = "gnu-only";
+  pkg.build.target_compatible_with = {"libc:gnu"};
+  pkg.build.constraint_values = {"libc:musl"};
+  auto compat = package_compatibility(project, "linux-x86_64", pkg);
+  EXPECT_FALSE(compat.compatible);
+  EXPECT_EQ(compat.reason,
+            "gnu-only: target-compatible-with wants libc:gnu, linux-x86_64 has libc:musl");
+  pkg.build.constraint_values = {"libc:gnu"};
+  EXPECT_TRUE(package_compatibility(project, "linux-x86_64", pkg).compatible);
+}
