@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first quick-start command: install what is missing, build osbuild, fill the example's local
 # lookaside folder and run the pipeline on examples/hello-os: fetch, plan, build (host arch and
-# aarch64), image, and a signed repository (development keys, generated on first use).
+# aarch64, kernels included), image, a signed repository (development keys, generated on first
+# use), and a boot of the host arch's image under UEFI in QEMU to init's greeting.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -19,3 +20,6 @@ cd "$top/examples/hello-os"
 "$osbuild" image dev --arch aarch64
 "$osbuild" repo dev
 "$osbuild" repo validate dev
+# Boots the disk (a copy-on-write overlay: the image stays as built) and waits for hello-agent's
+# selftest; the guest then powers off.
+"$osbuild" qemu dev --expect "init: hello-agent exited with 0" --timeout 600
