@@ -524,7 +524,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   toolchain::BuildToolchains toolchains(
       ctx.project,
       {arch, options.extra_toolchains, ctx.build_dir() / ".osbuild" / "tools" / arch_name(arch),
-       ctx.cache_dir() / "zig", fs::read_symlink("/proc/self/exe")},
+       ctx.zig_cache_dir(), fs::read_symlink("/proc/self/exe")},
       runner);
   const auto& base = toolchains.base();
   const auto& tc = base.toolchain;

@@ -5,6 +5,9 @@ set -u
 : "${OSBUILD_SOURCE_DIR:?set OSBUILD_SOURCE_DIR to the source tree}"
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-test.XXXXXX")
 export HOME="$TEST_TMP/home" OSBUILD_CACHE_DIR="$TEST_TMP/cache" NO_COLOR=1
+# zig's own cache of what it builds per target (musl, glibc stubs, compiler-rt): shared by the
+# tests when the suite names one, as the content store is not.
+if [ -n "${OSBUILD_TEST_ZIG_CACHE:-}" ]; then export OSBUILD_ZIG_CACHE_DIR=$OSBUILD_TEST_ZIG_CACHE; fi
 mkdir -p "$HOME"
 unset BUILDSYS_ARCH OSBUILD_ARCH BUILDSYS_VARIANT BUILDSYS_JOBS OSBUILD_JOBS
 _cleanups=()

@@ -33,6 +33,11 @@ struct Context {
   const std::filesystem::path& root() const { return project.root; }
   std::filesystem::path build_dir() const { return project.root / "build"; }
   std::filesystem::path cache_dir() const { return settings.str("cache.dir"); }
+  // zig's global cache: the `cache.zig` setting, else <cache.dir>/zig.
+  std::filesystem::path zig_cache_dir() const {
+    const auto& zig = settings.str("cache.zig");
+    return zig.empty() ? cache_dir() / "zig" : std::filesystem::path(zig);
+  }
   bool json() const { return options.output == OutputMode::json; }
   // A path as messages show it: relative to the project when inside it, else as it is.
   std::string shown(const std::filesystem::path& p) const {
