@@ -48,3 +48,16 @@ put_grub_esp() {
 
 # seconds_since START: whole seconds since a `date +%s` value.
 seconds_since() { echo $(($(date +%s) - $1)); }
+
+# boots_to_marker ARCH TIMEOUT: `osbuild qemu dev --expect $MARKER` exits 0 once the marker has
+# appeared and the guest powered off, and the disk is as it was (the boot went to an overlay).
+boots_to_marker() {
+  local before start
+  before=$(sha256sum "$DISK" | cut -d' ' -f1)
+  start=$(date +%s)
+  run qemu dev --expect "$MARKER" --timeout "$2"
+  expect_status 0
+  expect_contains "osbuild: '$MARKER' appeared after"
+  echo "$1: $(printf '%s\n' "$out" | grep "appeared after") (wall clock $(seconds_since "$start") s)"
+  expect_eq "$(sha256sum "$DISK" | cut -d' ' -f1)" "$before" "the disk after a boot through the overlay"
+}
