@@ -3,11 +3,7 @@
 # times): after each, `repo validate` accepts the old or the new state, never a torn one, and a
 # rerun succeeds; tuf-js accepts the repository along the way.
 source "$OSBUILD_TESTS/tools/repo_lib.bash"
-need_tuf_js
-repo_project
-run repo dev --arch $ARCH
-expect_status 0
-serve "$REPO_OUT"
+served_repo
 steps=(target before-targets targets before-snapshot snapshot before-timestamp timestamp)
 ts_version() { json_get "$META/timestamp.json" 'd["signed"]["version"]'; }
 

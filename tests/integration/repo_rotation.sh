@@ -3,11 +3,7 @@
 # `repo refresh --root`; a tuf-js client holding root 1 follows it. A new root signed only by the
 # new key, and metadata signed by the old key after the rotation, are refused.
 source "$OSBUILD_TESTS/tools/repo_lib.bash"
-need_tuf_js
-repo_project
-run repo dev --arch $ARCH
-expect_status 0
-serve "$REPO_OUT"
+served_repo
 tuf_client old roles/default.root.json
 expect_status 0
 expect_contains '"root":1'

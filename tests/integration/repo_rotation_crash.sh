@@ -5,11 +5,7 @@
 # of timestamp.json (two files cannot change at once) validate names the interrupted rotation and
 # the command that completes it. After recovery, osbuild and tuf-js (holding root 1) accept root 2.
 source "$OSBUILD_TESTS/tools/repo_lib.bash"
-need_tuf_js
-repo_project
-run repo dev --arch $ARCH
-expect_status 0
-serve "$REPO_OUT"
+served_repo
 
 old_id=$("$OSBUILD" keys id keys/dev-root.pem)
 "$OSBUILD" keys generate --out keys/new.pem >/dev/null || fail "keys generate"

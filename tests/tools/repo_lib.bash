@@ -124,3 +124,13 @@ d["signatures"] = [dict(zip(("keyid", "sig"), pair.split("="))) for pair in sys.
 json.dump(d, open(path, "w"), indent=2)
 PY
 }
+
+# served_repo: repo_project with its first repository published and served over HTTP ($BASE),
+# tuf-js at hand (the test skips without it).
+served_repo() {
+  need_tuf_js
+  repo_project
+  run repo dev --arch "$ARCH"
+  expect_status 0
+  serve "$REPO_OUT"
+}

@@ -39,6 +39,14 @@ RootRole root_with(const std::map<Role, std::vector<const SigningKey*>>& roles,
 }
 
 // A repository folder in a temporary directory, signed by one key.
+// Every role signed by `key` alone.
+RootRole one_key_root(const SigningKey& key) {
+  return root_with({{Role::root, {&key}},
+                    {Role::targets, {&key}},
+                    {Role::snapshot, {&key}},
+                    {Role::timestamp, {&key}}});
+}
+
 struct Folder {
   TempDir tmp{"osbuild-repo-commit"};
   detail::Setup setup;
@@ -107,11 +115,7 @@ TEST(RepoCommit, CountsDistinctKeysAgainstTheThreshold) {
 
 TEST(RepoCommit, KeepsDelegatedRolesInTheSnapshot) {
   Folder f;
-  const SigningKey& key = f.setup.keys.front();
-  RootRole root = root_with({{Role::root, {&key}},
-                             {Role::targets, {&key}},
-                             {Role::snapshot, {&key}},
-                             {Role::timestamp, {&key}}});
+  RootRole root = one_key_root(f.setup.keys.front());
   SnapshotRole previous;
   previous.version = 4;
   previous.meta["targets.json"] = MetaFile{4, std::nullopt, {}};
@@ -129,11 +133,7 @@ TEST(RepoCommit, KeepsDelegatedRolesInTheSnapshot) {
 
 TEST(RepoCommit, WritesPlainNamesForARootWithoutConsistentSnapshots) {
   Folder f;
-  const SigningKey& key = f.setup.keys.front();
-  RootRole root = root_with({{Role::root, {&key}},
-                             {Role::targets, {&key}},
-                             {Role::snapshot, {&key}},
-                             {Role::timestamp, {&key}}});
+  RootRole root = one_key_root(f.setup.keys.front());
   root.consistent_snapshot = false;
   detail::commit_metadata(f.setup, {f.signed_root(root)}, root, TargetsRole{}, {}, nullptr);
   EXPECT_TRUE(fs::exists(f.setup.metadata_dir / "targets.json"));
