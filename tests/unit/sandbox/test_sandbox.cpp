@@ -56,7 +56,7 @@ TEST(Sandbox, UnshareWrapsTheCommand) {
 }
 
 TEST(Sandbox, CommandRunsFromTheWorkDirIntoTheLog) {
-  SandboxSpec spec{"/w/src", {"/w/src"}, {}};
+  SandboxSpec spec{"/w/src", {"/w/src"}, {}, {}};
   auto c = sandbox_command(SandboxKind::unshare, spec, {"make"}, {{"PATH", "/bin"}}, "/w/log");
   EXPECT_EQ(c.argv, sandbox_argv(SandboxKind::unshare, spec, {"make"}));
   EXPECT_EQ(c.env, (std::map<std::string, std::string>{{"PATH", "/bin"}}));
