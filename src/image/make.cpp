@@ -53,8 +53,9 @@ std::vector<std::uint8_t> derive_salt(const std::string& seed) {
 ProviderLookup providers_of(const ImageJob& job) {
   return [&job](const std::string& file_name) {
     std::vector<std::string> out;
-    for (const auto& [name, pkg] : job.record.packages) {
-      auto blob = job.store.get_blob(pkg.artifact);
+    for (const auto& entry : job.record.packages) {
+      const std::string& name = entry.first;  // a plain reference: lambdas may capture it
+      auto blob = job.store.get_blob(entry.second.artifact);
       if (!blob) continue;
       bool in_closure = std::any_of(job.closure.begin(), job.closure.end(),
                                     [&](const PackageRecord* p) { return p->name == name; });
