@@ -28,8 +28,8 @@ struct BuildContext {
   long jobs = 1;
   std::int64_t source_date_epoch = 0;
   fs::path build_dir;  // <project>/build
-  // The sandbox the `sandbox` setting names; build_package opens it (sees it start) before the
-  // first command, and refuses to run without it.
+  // The sandbox the `sandbox` setting names, already seen to start (run_build opens it before
+  // anything runs); build_package refuses `none`.
   sandbox::SandboxKind sandbox = sandbox::SandboxKind::sealed;
 };
 
