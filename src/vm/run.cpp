@@ -50,7 +50,7 @@ Disks find_disks(const Context& ctx, const std::string& variant, Arch arch) {
   return disks;
 }
 
-// A folder under build/work/qemu/ for one run's overlays and variables, removed afterwards.
+// A folder under build/.osbuild/qemu/ for one run's overlays and variables, removed afterwards.
 class RunDir {
  public:
   explicit RunDir(const fs::path& parent, const std::string& name) {
@@ -245,7 +245,7 @@ int run_qemu(const Context& ctx, const QemuOptions& options, process::Runner& ru
     if (options.persist == Persist::yes) {
       use_disks(m, disks);
     } else {
-      fs::path dir = ctx.build_dir() / "work" / "qemu" / (name + ".XXXXXX");
+      fs::path dir = ctx.build_dir() / ".osbuild" / "qemu" / (name + ".XXXXXX");
       m.vars = dir / "efivars.fd";
       m.os = {"os", dir / "os.qcow2", "qcow2"};
       if (disks.data) m.data = Drive{"data", dir / "data.qcow2", "qcow2"};
@@ -260,7 +260,7 @@ int run_qemu(const Context& ctx, const QemuOptions& options, process::Runner& ru
     if (!fs::exists(m.vars)) copy_sparse_file(m.firmware.vars_template, m.vars);
   } else {
     require_program("qemu-img", "qemu-utils");
-    dir.emplace(ctx.build_dir() / "work" / "qemu", name);
+    dir.emplace(ctx.build_dir() / ".osbuild" / "qemu", name);
     use_overlays(m, disks, dir->path(), runner);
   }
   return options.expect ? run_watched(ctx, m, options, runner)

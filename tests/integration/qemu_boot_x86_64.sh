@@ -21,7 +21,7 @@ expect_contains "-netdev user,id=net0 -device virtio-net-pci,netdev=net0 -d gues
 
 boots_to_marker x86_64 120
 expect_contains "$MARKER"
-[ -z "$(ls -A "$PROJECT/build/work/qemu")" ] || fail "overlays left: $(ls "$PROJECT/build/work/qemu")"
+[ -z "$(ls -A "$PROJECT/build/.osbuild/qemu")" ] || fail "overlays left: $(ls "$PROJECT/build/.osbuild/qemu")"
 grep -q "$MARKER" "$PROJECT/build/logs/x86_64/qemu-dev.log" || fail "the console log lacks the marker"
 
 # The guest powers off without the text: exit 1, the console's last lines, the log.
