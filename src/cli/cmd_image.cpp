@@ -2,12 +2,16 @@
 // built variant, and with --oci its root tree as an OCI image layout.
 // osbuild image boot-state DISK [--try B] [--prefer A] [--mark-good B] [--set KEY=VALUE]: the A/B
 // boot-state record (grubenv) on the disk's EFI system partition (docs/boot.md).
+// osbuild image update DISK [--repo URL] [--version V] [--now T]: an update from the repository
+// written into the disk's inactive bank, as updog would on the machine (docs/update.md).
 #include <cstdio>
 #include <memory>
 
 #include "cli.h"
 #include "osbuild/image/boot_state.h"
 #include "osbuild/image/image.h"
+#include "osbuild/update/update.h"
+#include "osbuild/util/units.h"
 
 namespace osbuild::cli {
 
@@ -50,6 +54,52 @@ void setup_boot_state(CLI::App& image, CliState& state) {
   });
 }
 
+struct UpdateArgs {
+  update::Request request;
+  std::string now;
+};
+
+// Settings come from flags, the environment and the project when run inside one (the network
+// settings of `fetch` apply to the repository's URLs); a disk is updated from anywhere.
+int apply_update(const CliState& state, const UpdateArgs& args) {
+  update::Request request = args.request;
+  if (!args.now.empty()) {
+    request.now = parse_rfc3339(args.now).value_or_throw("--now " + args.now);
+  }
+  auto ctx = open_context_if_inside(state.options);
+  config::Settings settings = ctx ? std::move(ctx->settings) : resolve_settings(state.options, nullptr);
+  update::Outcome outcome = update::apply_update(settings, process::system_runner(), request);
+  if (state.options.output == OutputMode::json) {
+    std::printf("%s\n", update::outcome_json(outcome).dump(2).c_str());
+  } else {
+    std::fputs(update::outcome_text(outcome, request.disk).c_str(), stdout);
+  }
+  return 0;
+}
+
+void setup_image_update(CLI::App& image, CliState& state) {
+  auto args = std::make_shared<UpdateArgs>();
+  auto* sub = image.add_subcommand(
+      "update", "write an update from the repository into the inactive bank of a raw disk image");
+  sub->fallthrough();
+  sub->add_option("disk", args->request.disk, "the raw disk image (.img) to update")->required();
+  sub->add_option("--repo", args->request.repo_url,
+                  "the repository: a URL or folder holding metadata/ and targets/ (default: the "
+                  "disk's /etc/updog.toml)");
+  sub->add_option("--version", args->request.version,
+                  "install this version (waves do not apply); default: the newest the disk's wave allows");
+  sub->add_option("--now", args->now,
+                  "judge expiry and waves at this time (RFC 3339, e.g. 2027-01-01T00:00:00Z)");
+  sub->add_flag("--allow-downgrade", args->request.allow_downgrade,
+                "install an older version than the disk runs");
+  sub->add_flag("--ignore-waves", args->request.ignore_waves,
+                "take the newest version whatever the disk's wave");
+  sub->add_flag("--check", args->request.check_only, "say what would be installed; write nothing");
+  sub->callback([&state, args] {
+    state.action = [&state, args] { return apply_update(state, *args); };
+  });
+}
+
 }  // namespace
 
 void setup_image(CLI::App& sub, CliState& state) {
@@ -78,6 +128,7 @@ void setup_image(CLI::App& sub, CliState& state) {
     };
   });
   setup_boot_state(sub, state);
+  setup_image_update(sub, state);
 }
 
 }  // namespace osbuild::cli

@@ -25,6 +25,9 @@ void setup_qemu(CLI::App& sub, CliState& state) {
       "--persist", [options] { options->persist = vm::Persist::yes; },
       "boot the image's disk itself, not an overlay: changes (and the firmware's variables) "
       "stay for the next boot");
+  sub.add_option("--disk", options->disk,
+                 "boot this raw disk image (one `osbuild image update` changed, say) instead of "
+                 "the variant's image of the current version");
   sub.add_flag_callback(
       "--network", [options] { options->network = vm::Network::user; },
       "give the guest a user-mode network (no host port is forwarded); default none");

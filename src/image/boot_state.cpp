@@ -52,12 +52,6 @@ void require_bank(const BootState& state, char bank) {
   }
 }
 
-std::uint64_t le64(const std::string& b, std::size_t at) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-
 std::string pread_exact(int fd, std::uint64_t at, std::size_t length, const fs::path& disk) {
   std::string out(length, '\0');
   if (::pread(fd, out.data(), length, static_cast<off_t>(at)) != static_cast<ssize_t>(length)) {
@@ -69,30 +63,16 @@ std::string pread_exact(int fd, std::uint64_t at, std::size_t length, const fs::
 
 // The EFI system partition of the primary GPT: number, first byte, size.
 GrubenvLocation find_esp(int fd, const fs::path& disk) {
-  std::string head = pread_exact(fd, 0, 1024, disk);
-  if (head.compare(0, 4, "QFI\xfb") == 0 || head.compare(0, 4, "KDMV") == 0 ||
-      head.compare(512, 8, "EFI PART") != 0) {
-    throw Error(fmt::format("{} is not a raw disk image with a GPT", disk.string()),
-                "give the .img that `osbuild image` writes (qemu-img convert -O raw turns a "
-                "qcow2 or vmdk into one)");
+  const ReadPartition* esp = read_gpt(fd, disk.string()).find_type(types::efi_system());
+  if (esp == nullptr) {
+    throw Error(fmt::format("{} has no EFI system partition", disk.string()),
+                "make the disk with `osbuild image`, which puts GRUB and grubenv on EFI-SYSTEM");
   }
-  std::uint64_t entries_lba = le64(head, 512 + 72);
-  std::uint32_t count = static_cast<std::uint32_t>(le64(head, 512 + 80));
-  std::uint32_t size = static_cast<std::uint32_t>(le64(head, 512 + 84) & 0xffffffff);
-  if (size < 128 || count > 1024) throw Error(disk.string() + ": a damaged GPT header");
-  std::string table = pread_exact(fd, entries_lba * k_sector_size, std::size_t{count} * size, disk);
-  auto esp_type = types::efi_system().on_disk();
-  for (std::uint32_t i = 0; i < count; ++i) {
-    std::string entry = table.substr(std::size_t{i} * size, 128);
-    if (std::memcmp(entry.data(), esp_type.data(), 16) != 0) continue;
-    GrubenvLocation loc;
-    loc.esp_number = i + 1;
-    loc.esp_offset = le64(entry, 32) * k_sector_size;
-    loc.esp_size = (le64(entry, 40) - le64(entry, 32) + 1) * k_sector_size;
-    return loc;
-  }
-  throw Error(fmt::format("{} has no EFI system partition", disk.string()),
-              "make the disk with `osbuild image`, which puts GRUB and grubenv on EFI-SYSTEM");
+  GrubenvLocation loc;
+  loc.esp_number = esp->number;
+  loc.esp_offset = esp->offset();
+  loc.esp_size = esp->size();
+  return loc;
 }
 
 }  // namespace

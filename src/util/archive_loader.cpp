@@ -27,6 +27,8 @@ OSBUILD_ARCHIVE_FORWARD(int, archive_read_free, (struct archive * a), (a))
 OSBUILD_ARCHIVE_FORWARD(int, archive_read_support_filter_all, (struct archive * a), (a))
 OSBUILD_ARCHIVE_FORWARD(int, archive_read_support_format_all, (struct archive * a), (a))
 OSBUILD_ARCHIVE_FORWARD(int, archive_read_support_format_tar, (struct archive * a), (a))
+OSBUILD_ARCHIVE_FORWARD(int, archive_read_support_format_raw, (struct archive * a), (a))
+OSBUILD_ARCHIVE_FORWARD(int, archive_filter_count, (struct archive * a), (a))
 OSBUILD_ARCHIVE_FORWARD(int, archive_read_open_filename,
                         (struct archive * a, const char* filename, size_t block_size),
                         (a, filename, block_size))

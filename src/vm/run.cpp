@@ -238,7 +238,12 @@ std::optional<std::string> judge_run(const process::Result& result, bool seen,
 int run_qemu(const Context& ctx, const QemuOptions& options, process::Runner& runner) {
   ctx.project.variant(options.variant);  // an unknown variant is an error with a suggestion
   Arch arch = ctx.settings.arch();
-  Disks disks = find_disks(ctx, options.variant, arch);
+  Disks disks = options.disk.empty() ? find_disks(ctx, options.variant, arch)
+                                     : Disks{{"os", fs::absolute(options.disk), "raw"}, std::nullopt};
+  if (!options.disk.empty() && !fs::is_regular_file(options.disk)) {
+    throw UsageError("--disk " + options.disk.string() + ": no such file",
+                     "give a raw disk image, such as one `osbuild image update` changed");
+  }
   Machine m = base_machine(ctx, arch, options);
   std::string name = std::string(arch_name(arch)) + "-" + options.variant;
   if (options.print == PrintCommand::yes) {

@@ -58,6 +58,23 @@ std::string gpt_backup(const GptDisk& disk);
 // Writes both into an existing file of `disk.size_bytes`.
 void write_gpt(int fd, const GptDisk& disk);
 
+// Reads the primary GPT of a raw disk image (the open `fd`; `disk` names it in messages): every
+// used entry, in entry order (`number` of each kept apart: unused entries are skipped). The
+// header's and the entries' CRC32 are checked. A qcow2 or VMDK file, or a disk without a GPT, is
+// an Error that says to give the raw image.
+struct ReadPartition : GptPartition {
+  std::uint32_t number = 0;  // 1-based entry index
+  std::uint64_t offset() const { return first_lba * k_sector_size; }
+  std::uint64_t size() const { return (last_lba - first_lba + 1) * k_sector_size; }
+};
+struct ReadGpt {
+  Guid disk_guid;
+  std::vector<ReadPartition> partitions;
+  const ReadPartition* find(std::string_view name) const;
+  const ReadPartition* find_type(const Guid& type) const;
+};
+ReadGpt read_gpt(int fd, const std::string& disk);
+
 // gptprio bits in a partition's type-specific attributes, which GRUB reads to pick the bank:
 // priority in 48-51, tries left in 52-55, successful in 56.
 std::uint64_t gptprio_attributes(unsigned priority, unsigned tries, bool successful);

@@ -3,6 +3,7 @@
 // the package artifact: a deterministic tar of an output tree with a manifest of every file.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,12 @@ void unpack_archive(const fs::path& archive, const fs::path& dest, StripTop stri
 // clamped to `epoch`, modes and symlinks kept, hard links stored as files. Returns the manifest:
 // [{"path", "type": "file"|"dir"|"symlink", "mode", "size", "sha256" | "target"}].
 Json write_tree_tar(const fs::path& tree, const fs::path& tar_path, std::int64_t epoch);
+
+// Decompresses `file` as one stream (lz4, gzip, xz, zstd or bzip2: libarchive's read filters),
+// handing each piece and its offset in the output to `sink`, in order. Throws naming the file
+// when it is damaged or not compressed at all (`what` names it in messages; default: its path).
+void decompress_stream(const fs::path& file,
+                       const std::function<void(std::uint64_t offset, std::string_view data)>& sink,
+                       std::string_view what = {});
 
 }  // namespace osbuild::archives

@@ -67,6 +67,7 @@ void copy_sparse_file(const fs::path& from, const fs::path& to);
 
 struct QemuOptions {
   std::string variant;
+  fs::path disk;  // a raw disk image to boot instead of the variant's current one (--disk)
   std::optional<std::string> expect;  // CI mode: the console text to wait for
   std::chrono::seconds timeout{0};    // 0: none (interactive), 300 s in CI mode
   Persist persist = Persist::no;
