@@ -99,14 +99,17 @@ Outcome choose(const Disk& disk, const std::vector<Candidate>& choices, const Re
         pick = &c;
         break;
       }
-      if (!o.wave_start || *c.wave_start < *o.wave_start) o.wave_start = c.wave_start;
-    }
-    if (pick == nullptr) {
-      if (choices.empty()) {
-        throw Error(fmt::format("the repository has no update for variant {} on {}", id.variant, id.arch),
-                    "publish one with `osbuild repo " + id.variant + " --arch " + id.arch + "`");
+      if (c.version > id.version && (!o.wave_start || *c.wave_start < *o.wave_start)) {
+        o.wave_start = c.wave_start;
       }
-      o.verdict = choices.front().version > id.version ? Verdict::waiting : Verdict::up_to_date;
+    }
+    if (choices.empty()) {
+      throw Error(fmt::format("the repository has no update for variant {} on {}", id.variant, id.arch),
+                  "publish one with `osbuild repo " + id.variant + " --arch " + id.arch + "`");
+    }
+    // Nothing newer may come yet: never a downgrade on its own, as updog.
+    if (pick == nullptr || pick->version <= id.version) {
+      o.verdict = o.wave_start ? Verdict::waiting : Verdict::up_to_date;
       return o;
     }
   }
@@ -117,10 +120,6 @@ Outcome choose(const Disk& disk, const std::vector<Candidate>& choices, const Re
                             id.version.str(), disk.active),
                 "pass --allow-downgrade to install an older version on purpose",
                 ExitCode::verification);
-  }
-  if (pick->version == id.version && request.version.empty()) {
-    o.verdict = Verdict::up_to_date;
-    return o;
   }
   o.verdict = request.check_only ? Verdict::would_update : Verdict::updated;
   return o;
