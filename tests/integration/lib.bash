@@ -1,5 +1,8 @@
 # Shared helpers for integration tests: source it first. Every test runs in its own temporary
-# folder, removed on exit; `run` captures output and status of one osbuild call.
+# folder, removed on exit; `run` captures output and status of one osbuild call. Sourced twice
+# (by two helper libraries), it sets up once.
+[ -z "${_OSBUILD_TEST_LIB:-}" ] || return 0
+_OSBUILD_TEST_LIB=1
 set -u
 : "${OSBUILD:?set OSBUILD to the osbuild binary}"
 : "${OSBUILD_SOURCE_DIR:?set OSBUILD_SOURCE_DIR to the source tree}"
