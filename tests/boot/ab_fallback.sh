@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B under UEFI with the grubenv boot state: bank A boots a fresh disk; with bank A's images
 # copied into bank B and `boot-state --try B`, bank B boots once (the kernel's dm table names
-# BOOT-B's PARTUUID); not marked good, the next boot falls back to A; with A marked bad and B good,
+# BOOT-B's PARTUUID) and init marks it good after the selftest; a boot of B that never confirmed
+# (B_ok=0, no tries left) falls back to A; with A marked bad and B good,
 # B boots; a tampered bank B fails verity on its try, and the boot after that is A again.
 source "$OSBUILD_TESTS/boot/boot_lib.bash"
 boot_project x86_64
@@ -30,9 +31,14 @@ expect_status 0
 boot --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 expect_eq "$(booted_bank)" B "after --try B"
+case "$console" in *"init: bank B marked good"*) ;; *) fail "init did not mark bank B good" ;; esac
 run image boot-state "$disk" --json
 expect_contains '"B_tries": "0"'
+expect_contains '"B_ok": "1"'
 
+# As if that boot had hung before init confirmed it: B_ok=0 and no tries left.
+run image boot-state "$disk" --set B_ok=0
+expect_status 0
 boot --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 expect_eq "$(booted_bank)" A "after an unconfirmed boot of B"
