@@ -1,4 +1,6 @@
 // `osbuild keys generate | id`: signing keys for TUF repositories (docs/repo.md "Keys").
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -20,6 +22,12 @@ int generate(const CliState& state, const KeysArgs& args) {
   auto type = repo::parse_key_type(args.type);
   if (!type) {
     throw UsageError("--type: " + type.error(), "use --type ed25519, ecdsa or rsa");
+  }
+  if (args.out.empty() && ::isatty(STDOUT_FILENO) == 1) {
+    // A terminal's scrollback, a screen recording or a shared tmux session would keep it.
+    throw UsageError("a private key is not printed to a terminal",
+                     "write it to a file with --out FILE (made with mode 0600), or redirect "
+                     "standard output: osbuild keys generate > FILE");
   }
   auto key = repo::SigningKey::generate(type.value());
   if (args.out.empty()) {
