@@ -177,6 +177,10 @@ int shim(const CliState& state, const ToolchainsOptions& o) {
 }
 
 int check_elf(const CliState& state, const ToolchainsOptions& o) {
+  std::error_code ec;
+  if (!fs::exists(o.out, ec)) {
+    throw UsageError(o.out + ": no such file or folder", "give a build's output folder or file");
+  }
   Loaded l = load(state);
   toolchain::check_elf_arch(o.out, l.settings.arch());
   if (state.options.verbosity != Verbosity::quiet) {

@@ -20,7 +20,8 @@ expect_contains "osbuild: error:"
 
 # 2: usage, from the parser and from the commands alike.
 for args in "--no-such-option" "build" "build package" "completions tcsh" "plna" \
-  "--color sometimes config show" "--arch sparc config show" "-j zero config show"; do
+  "--color sometimes config show" "--arch sparc config show" "-j zero config show" \
+  "toolchains check-elf /nonexistent"; do
   # shellcheck disable=SC2086
   run $args
   [ "$status" = 2 ] || fail "osbuild $args: expected exit 2, got $status: $out"
