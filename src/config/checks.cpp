@@ -37,6 +37,10 @@ std::string identifier_problem(std::string_view text, IdentifierKind kind) {
   if (text.empty()) {
     return "it is empty";
   }
+  if (text.front() == '.') {
+    // "." and ".." name folders already; ".x" would be a hidden folder that loaders skip.
+    return "it starts with '.', which would name a hidden or parent folder";
+  }
   for (char c : text) {
     if (!identifier_char(c, kind)) {
       return "only " + std::string(allowed_characters(kind)) + " are allowed, found '" +
@@ -53,7 +57,7 @@ void check_identifier(std::string_view text, IdentifierKind kind, std::string_vi
     return;
   }
   std::string renamed;
-  for (char c : text) {
+  for (char c : text.substr(std::min(text.find_first_not_of('.'), text.size()))) {
     renamed += identifier_char(c, kind) ? c : '-';
   }
   fail_at(at, "invalid " + std::string(what) + " '" + std::string(text) + "': " + problem,

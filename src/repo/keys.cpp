@@ -281,6 +281,12 @@ SigningKey SigningKey::load(const fs::path& path) {
                 "generate one with `osbuild keys generate --out " + path.string() +
                     "`, or fix signing_keys in Infra.toml");
   }
+  if (!S_ISREG(st.st_mode)) {
+    throw Error("signing key " + path.string() + " is " +
+                    (S_ISDIR(st.st_mode) ? "a folder" : "not a regular file") + ", not a key file",
+                "give the path of a PEM key file (`osbuild keys generate --out FILE` makes one), "
+                "or fix signing_keys in Infra.toml");
+  }
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
