@@ -27,6 +27,7 @@ std::optional<FileInfo> stat_file(const fs::path& path) {
   }
   return FileInfo{path,
                   static_cast<std::uint64_t>(st.st_size),
+                  static_cast<std::uint64_t>(st.st_blocks) * 512,
                   nanoseconds(st.st_mtim),
                   nanoseconds(st.st_atim),
                   st.st_dev,

@@ -37,10 +37,10 @@ StoreStats Store::stats() const {
   for (const auto& entry : scan(m_root).entries) {
     if (entry.area == Area::cas) {
       ++stats.cas_entries;
-      stats.cas_bytes += entry.file.size;
+      stats.cas_bytes += entry.file.disk_bytes;
     } else {
       ++stats.ac_entries;
-      stats.ac_bytes += entry.file.size;
+      stats.ac_bytes += entry.file.disk_bytes;
     }
   }
   return stats;
@@ -90,7 +90,7 @@ GcReport Store::gc(std::uint64_t max_bytes) {
   });
   std::uint64_t total = 0;
   for (const auto& entry : entries) {
-    total += entry.file.size;
+    total += entry.file.disk_bytes;
   }
   for (const auto& entry : entries) {
     if (total <= max_bytes) {
@@ -99,8 +99,8 @@ GcReport Store::gc(std::uint64_t max_bytes) {
     // An entry used since the scan is kept: some build is reading it right now.
     if (remove_if_unchanged(entry.file).value_or_throw("cache gc")) {
       ++report.removed_entries;
-      report.removed_bytes += entry.file.size;
-      total -= entry.file.size;
+      report.removed_bytes += entry.file.disk_bytes;
+      total -= entry.file.disk_bytes;
     }
   }
   report.remaining_bytes = total;

@@ -33,7 +33,8 @@ fs::path entry_path(const fs::path& root, Area area, std::string_view name);
 // it was written, so stat caches keyed on (size, mtime, inode) stay valid across reads.
 struct FileInfo {
   fs::path path;
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;        // the file's length
+  std::uint64_t disk_bytes = 0;  // what it takes on disk: allocated blocks (a sparse image's holes take none)
   std::int64_t mtime_ns = 0;
   std::int64_t atime_ns = 0;
   dev_t dev = 0;

@@ -21,7 +21,8 @@ namespace osbuild::store {
 
 namespace fs = std::filesystem;
 
-// Sizes are file sizes in bytes (what `du --apparent-size` counts), not disk blocks.
+// Sizes are what the files take on disk, in allocated blocks (what `du` counts): a sparse disk
+// image of 512 MiB with 2 MiB written counts 2 MiB, in `cache stats` and against `cache gc`'s limit.
 struct StoreStats {
   std::uint64_t cas_entries = 0;
   std::uint64_t cas_bytes = 0;

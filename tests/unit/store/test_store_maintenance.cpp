@@ -15,6 +15,13 @@
 namespace osbuild::store::testing {
 namespace {
 
+// What a file takes on disk: the sizes stats and gc count.
+std::uint64_t disk_bytes(const fs::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return static_cast<std::uint64_t>(st.st_blocks) * 512;
+}
+
 TEST_F(StoreTest, StatsCountEntriesAndIgnoreOtherFiles) {
   m_store.put_bytes("one");
   m_store.put_bytes("three");
@@ -24,10 +31,30 @@ TEST_F(StoreTest, StatsCountEntriesAndIgnoreOtherFiles) {
   write_source("cache/cas/incoming.tmp.abcdef", "a write in progress");
   auto s = m_store.stats();
   EXPECT_EQ(s.cas_entries, 2u);
-  EXPECT_EQ(s.cas_bytes, 8u);
+  EXPECT_EQ(s.cas_bytes, disk_bytes(m_store.blob_path(sha256_hex("one"))) +
+                             disk_bytes(m_store.blob_path(sha256_hex("three"))));
   EXPECT_EQ(s.ac_entries, 1u);
-  EXPECT_EQ(s.ac_bytes,
-            fs::file_size(cache() / "ac" / sha256_hex("k").substr(0, 2) / sha256_hex("k")));
+  EXPECT_EQ(s.ac_bytes, disk_bytes(cache() / "ac" / sha256_hex("k").substr(0, 2) / sha256_hex("k")));
+}
+
+TEST_F(StoreTest, SparseFilesCountWhatTheyTakeOnDisk) {
+  // A 1 GiB disk image with 64 KiB written, adopted as images are: stats and gc count 64 KiB.
+  fs::path image = cache().parent_path() / "disk.img";
+  {
+    Fd fd(::open(image.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+    ASSERT_GE(fd.fd, 0);
+    ASSERT_EQ(::ftruncate(fd.fd, 1 << 30), 0);
+    std::string data(65536, 'x');
+    ASSERT_EQ(::pwrite(fd.fd, data.data(), data.size(), 1 << 20), 65536);
+  }
+  fs::create_directories(cache() / "cas");
+  std::string digest = m_store.adopt_file(image);
+  std::uint64_t on_disk = disk_bytes(m_store.blob_path(digest));
+  ASSERT_LT(on_disk, 1u << 20) << "the file system here does not keep holes";
+  EXPECT_EQ(m_store.stats().cas_bytes, on_disk);
+  GcReport report = m_store.gc(100 << 20);
+  EXPECT_EQ(report.removed_entries, 0u);
+  EXPECT_EQ(report.remaining_bytes, on_disk);
 }
 
 TEST_F(StoreTest, StatsOfAnAbsentStoreAreZero) {
@@ -85,20 +112,21 @@ TEST_F(StoreTest, VerifyIsNotAUse) {
 }
 
 TEST_F(StoreTest, GcEvictsLeastRecentlyUsedFirst) {
-  // Four 100-byte blobs, last used in the order b, d, a, c, written in the opposite order.
+  // Four 64 KiB blobs, last used in the order b, d, a, c, written in the opposite order.
   std::map<std::string, std::string> digest;
   for (std::string name : {"a", "b", "c", "d"}) {
-    digest[name] = m_store.put_bytes(std::string(100, name[0]));
+    digest[name] = m_store.put_bytes(std::string(65536, name[0]));
   }
+  const std::uint64_t one = disk_bytes(m_store.blob_path(digest["a"]));
   set_times(m_store.blob_path(digest["b"]), 1000, 4000);
   set_times(m_store.blob_path(digest["d"]), 2000, 3000);
   set_times(m_store.blob_path(digest["a"]), 3000, 2000);
   set_times(m_store.blob_path(digest["c"]), 4000, 1000);
 
-  auto report = m_store.gc(250);
+  auto report = m_store.gc(2 * one + one / 2);
   EXPECT_EQ(report.removed_entries, 2u);
-  EXPECT_EQ(report.removed_bytes, 200u);
-  EXPECT_EQ(report.remaining_bytes, 200u);
+  EXPECT_EQ(report.removed_bytes, 2 * one);
+  EXPECT_EQ(report.remaining_bytes, 2 * one);
   EXPECT_FALSE(m_store.has_blob(digest["b"]));
   EXPECT_FALSE(m_store.has_blob(digest["d"]));
   EXPECT_TRUE(m_store.has_blob(digest["a"]));
@@ -106,20 +134,20 @@ TEST_F(StoreTest, GcEvictsLeastRecentlyUsedFirst) {
 
   // A read makes the oldest the newest.
   ASSERT_TRUE(m_store.get_blob(digest["a"]));
-  report = m_store.gc(100);
+  report = m_store.gc(one);
   EXPECT_EQ(report.removed_entries, 1u);
   EXPECT_TRUE(m_store.has_blob(digest["a"]));
   EXPECT_FALSE(m_store.has_blob(digest["c"]));
 }
 
 TEST_F(StoreTest, GcCountsActionResultsToo) {
-  std::string blob = m_store.put_bytes(std::string(1000, 'x'));
+  std::string blob = m_store.put_bytes(std::string(65536, 'x'));
   std::string key = sha256_hex("key");
   m_store.put_action(key, Json{{"outputs", Json::array({blob})}});
   fs::path action = cache() / "ac" / key.substr(0, 2) / key;
   set_last_use(action, 1000);
   set_last_use(m_store.blob_path(blob), 2000);
-  auto report = m_store.gc(1000);
+  auto report = m_store.gc(disk_bytes(m_store.blob_path(blob)));
   EXPECT_EQ(report.removed_entries, 1u);
   EXPECT_FALSE(fs::exists(action));
   EXPECT_TRUE(m_store.has_blob(blob));
