@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <regex>
 #include <set>
 
@@ -269,28 +268,16 @@ class IncomingFile {
 
   const fs::path& path() const { return m_path; }
 
-  // Makes this file `source` without writing its bytes: a reflink where the file system shares
-  // blocks (btrfs, xfs), else a hard link where both are on one file system.
-  std::optional<Placed> share(const fs::path& source) {
+  // Makes this file a reflink of `source` where the file system shares blocks (btrfs, xfs):
+  // no bytes written, and a later write to either file leaves the other as it was. Never a hard
+  // link: one inode shared with the image folder would let a rewrite of an image in place (a
+  // script, `cp` over it) change a published target under its content address.
+  bool clone(const fs::path& source) {
     Fd in{::open(source.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
       io_error("read", source, errno);
     }
-    if (::ioctl(m_fd, FICLONE, in.fd) == 0) {
-      return Placed::cloned;
-    }
-    ::close(m_fd);
-    m_fd = -1;
-    ::unlink(m_path.c_str());
-    if (::linkat(AT_FDCWD, source.c_str(), AT_FDCWD, m_path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-      reopen();
-      return Placed::linked;
-    }
-    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (m_fd < 0) {
-      io_error("create", m_path, errno);
-    }
-    return std::nullopt;
+    return ::ioctl(m_fd, FICLONE, in.fd) == 0;
   }
 
   // After another program wrote the file by its name: read what is there now.
@@ -407,8 +394,8 @@ StoredTarget store_target(const fs::path& targets_dir, const std::string& name,
     return store_target_bytes(targets_dir, name, read_file_or_throw(source), layout);
   }
   IncomingFile out(targets_dir, name);
-  if (auto shared = out.share(source)) {
-    return place(out, targets_dir, name, out.describe(), layout, *shared);
+  if (out.clone(source)) {
+    return place(out, targets_dir, name, out.describe(), layout, Placed::cloned);
   }
   // A copy: hash first, so that a target already there costs a read and no write.
   TargetFile t = describe_file(source, nullptr);

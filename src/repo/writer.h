@@ -15,7 +15,6 @@ namespace osbuild::repo::detail {
 enum class Placed {
   present,     // the same bytes were already there under their content address: nothing written
   cloned,      // a reflink (FICLONE) of the source: shares its blocks, no bytes written
-  linked,      // a hard link to the source (same file system, no reflink): no bytes written
   copied,      // the source's bytes, written
   compressed,  // lz4 of the source, written
 };
@@ -26,11 +25,11 @@ struct StoredTarget {
   bool added() const { return placed != Placed::present; }
 };
 
-// Puts `source` at targets/<sha256>.<name> (targets/<name> in a plain layout): a reflink, else a
-// hard link, else a copy, fsynced and renamed into place; nothing when the same bytes are already
-// there. A hard link shares the source's inode, which is safe because targets are never written in
-// place and neither are the image folder's update images (the image stage replaces them by
-// rename). The caller fsyncs the folder once after the last target.
+// Puts `source` at targets/<sha256>.<name> (targets/<name> in a plain layout): a reflink where the
+// file system allows, else a copy (hashed first, so a target already there costs no write),
+// fsynced and renamed into place; nothing when the same bytes are already there. Never a hard
+// link, which would share the image folder's inode with a published target. The caller fsyncs the
+// folder once after the last target.
 StoredTarget store_target(const std::filesystem::path& targets_dir, const std::string& name,
                           const std::filesystem::path& source, Layout layout);
 StoredTarget store_target_bytes(const std::filesystem::path& targets_dir, const std::string& name,

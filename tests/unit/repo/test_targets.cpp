@@ -1,8 +1,10 @@
-// Target files into targets/: stored once under their content address, an update image linked
-// (or reflinked) rather than copied, a disk image compressed by lz4 without a dense copy, and no
+// Target files into targets/: stored once under their content address, an update image reflinked
+// where the file system allows and never hard-linked, a disk image compressed by lz4 without a dense copy, and no
 // temporary file left behind whatever happens.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fakes/fake_process.h"
 #include "osbuild/util/fs.h"
@@ -44,21 +46,25 @@ ino_t inode(const fs::path& p) {
 
 }  // namespace
 
-TEST(RepoTargets, UpdateImageIsLinkedNotCopied) {
+TEST(RepoTargets, UpdateImageIsReflinkedOrCopiedNeverLinked) {
   Folder f;
   fs::path boot = f.image("os-boot.ext4.lz4", 'b');
+  std::string bytes = read_file_or_throw(boot);
   auto stored = detail::store_target(f.targets, "os-boot.ext4.lz4", boot, Layout::consistent);
   std::string sha = hash_file(boot, HashAlgorithm::sha256).value_or_throw();
   EXPECT_EQ(stored.file.hashes.at("sha256"), sha);
-  EXPECT_EQ(stored.file.length, fs::file_size(boot));
+  EXPECT_EQ(stored.file.length, bytes.size());
   fs::path target = f.targets / (sha + ".os-boot.ext4.lz4");
   EXPECT_EQ(f.listing(), std::vector<std::string>{target.filename()});
-  EXPECT_EQ(read_file_or_throw(target), read_file_or_throw(boot));
-  // One folder, one file system: a reflink or a hard link, never the bytes written again.
-  ASSERT_TRUE(stored.placed == Placed::linked || stored.placed == Placed::cloned);
-  if (stored.placed == Placed::linked) {
-    EXPECT_EQ(inode(target), inode(boot));
+  EXPECT_TRUE(stored.placed == Placed::cloned || stored.placed == Placed::copied);
+  EXPECT_NE(inode(target), inode(boot));
+  // The image rewritten in place (a script, `cp` over it): the published target keeps its bytes.
+  {
+    Fd out{::open(boot.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC)};
+    ASSERT_GE(out.fd, 0);
+    ASSERT_EQ(::write(out.fd, "new", 3), 3);
   }
+  EXPECT_EQ(read_file_or_throw(target), bytes);
 }
 
 TEST(RepoTargets, PresentTargetIsNotRewritten) {
