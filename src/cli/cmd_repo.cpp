@@ -169,7 +169,7 @@ void setup_repo(CLI::App& sub, CliState& state) {
   sub.add_option("--version", args->publish.version,
                  "the image version to publish (default: Release.toml's version)");
   sub.add_flag("--force", args->force, "replace the same version when it is already published");
-  add_setting_flags(sub, state, {"publish.wave-policy-path"});
+  add_setting_flags(sub, state, {"publish.wave-policy-path", "publish.disk-image"});
   sub.callback([&state, args, &sub] {
     if (!sub.get_subcommands().empty()) {
       return;

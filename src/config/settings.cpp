@@ -66,6 +66,10 @@ const std::vector<SettingDef>& setting_table() {
       {"publish.wave-policy-path", SettingType::path, "--wave-policy",
        {"PUBLISH_WAVE_POLICY_PATH", "OSBUILD_WAVE_POLICY_PATH"}, "", "waves.toml",
        "the waves.toml to use; the built-in policy when the file is absent"},
+      {"publish.disk-image", SettingType::boolean, "--disk-image", {"OSBUILD_PUBLISH_DISK_IMAGE"},
+       "", "false",
+       "also publish the disk image (and the split plan's data image) as an lz4 target; updates "
+       "need only the update images"},
       {"release-start-time", SettingType::string, "--release-start-time",
        {"RELEASE_START_TIME", "OSBUILD_RELEASE_START_TIME"}, "", "",
        "start of waves and metadata validity: RFC 3339 or 'in 2 days'; default now"},

@@ -18,7 +18,11 @@ struct ImageInputs {
   fs::path dir;
   UpdateImages update;
   std::vector<std::pair<std::string, fs::path>> files;  // target name → file
+  // Published lz4-compressed, only when asked (publish.disk-image): target name → raw disk file.
+  std::vector<std::pair<std::string, fs::path>> disks;
 };
+
+enum class DiskImages { skip, publish };
 
 std::string release_version(const Context& ctx, const RepoOptions& options) {
   if (!options.version.empty()) {
@@ -33,8 +37,10 @@ std::string release_version(const Context& ctx, const RepoOptions& options) {
                              : ctx.project.file.release_version.str();
 }
 
+// The update images are the targets, as pubsys publishes them; the disk image (and the split
+// plan's data image), hundreds of MiB that an update never downloads, only when asked.
 ImageInputs read_image(const Context& ctx, const std::string& variant, const std::string& arch,
-                       const std::string& version) {
+                       const std::string& version, DiskImages disks) {
   ImageInputs in;
   in.dir = workspace::image_dir(ctx.build_dir(), parse_arch(arch).value_or_throw(), variant, version);
   std::string rebuild = "run osbuild image " + variant + " --arch " + arch + " first";
@@ -45,16 +51,23 @@ ImageInputs read_image(const Context& ctx, const std::string& variant, const std
             fs::relative(in.dir, ctx.root()).string() + "/");
   }
   workspace::ImageRecord record = workspace::read_image_record(in.dir, rebuild);
-  for (const char* role : {"boot", "root", "verity", "disk"}) {
+  std::vector<const char*> required{"boot", "root", "verity"};
+  if (disks == DiskImages::publish) required.push_back("disk");
+  for (const char* role : required) {
     if (record.files.count(role) == 0) {
       throw Error(record.path.string() + ": files." + role + " is missing",
                   "rebuild the image with `osbuild image`");
     }
   }
   in.update = {record.files.at("boot"), record.files.at("root"), record.files.at("verity")};
-  for (const char* role : {"boot", "root", "verity", "disk", "data"}) {
-    if (record.files.count(role) == 0) continue;
+  for (const char* role : {"boot", "root", "verity"}) {
     in.files.emplace_back(record.files.at(role), record.file(role));
+  }
+  if (disks == DiskImages::publish) {
+    for (const char* role : {"disk", "data"}) {
+      if (record.files.count(role) == 0) continue;
+      in.disks.emplace_back(record.files.at(role) + ".lz4", record.file(role));
+    }
   }
   return in;
 }
@@ -103,7 +116,8 @@ PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
   ctx.project.variant(variant);
   std::string arch = ctx.settings.str("arch");
   std::string version = release_version(ctx, options);
-  ImageInputs image = read_image(ctx, variant, arch, version);
+  auto disks = ctx.settings.boolean("publish.disk-image") ? DiskImages::publish : DiskImages::skip;
+  ImageInputs image = read_image(ctx, variant, arch, version, disks);
   auto migrations = migration_files(ctx);
   auto waves = detail::wave_policy(ctx);
 
@@ -158,16 +172,24 @@ PublishSummary run_repo(const Context& ctx, const RepoOptions& options) {
   set_migrations(manifest, ctx.project.release ? &*ctx.project.release : nullptr);
 
   PublishSummary summary;
-  for (const auto& files : {image.files, migrations}) {
-    for (const auto& [name, path] : files) {
-      targets.targets[name] = detail::store_target(setup.targets_dir, name, path, layout);
-      summary.bytes += targets.targets[name].length;
+  auto add = [&](const std::string& name, const detail::StoredTarget& stored) {
+    targets.targets[name] = stored.file;
+    if (stored.added()) {
+      summary.bytes += stored.file.length;
       ++summary.new_targets;
     }
+  };
+  for (const auto& files : {image.files, migrations}) {
+    for (const auto& [name, path] : files) {
+      add(name, detail::store_target(setup.targets_dir, name, path, layout));
+    }
   }
-  targets.targets["manifest.json"] =
-      detail::store_target_bytes(setup.targets_dir, "manifest.json", manifest_text(manifest), layout);
-  ++summary.new_targets;
+  for (const auto& [name, path] : image.disks) {
+    add(name, detail::store_target_lz4(setup.targets_dir, name, path, layout,
+                                       process::system_runner()));
+  }
+  add("manifest.json", detail::store_target_bytes(setup.targets_dir, "manifest.json",
+                                                  manifest_text(manifest), layout));
   fsync_directory(setup.targets_dir);
 
   TrustedVersions written = detail::commit_metadata(setup, chain, root, targets, previous,

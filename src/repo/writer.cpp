@@ -5,6 +5,8 @@
 #include "repo/writer.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,6 +238,11 @@ TrustedVersions commit_metadata(Setup& setup, const std::vector<Metadata>& root_
 
 namespace {
 
+[[noreturn]] void io_error(const std::string& what, const fs::path& path, int error) {
+  throw Error("cannot " + what + " " + path.string() + ": " + std::strerror(error),
+              error == ENOSPC ? "free some space on that file system and run again" : "");
+}
+
 // A temporary file in the targets folder, removed unless it was renamed into place.
 class IncomingFile {
  public:
@@ -243,7 +250,7 @@ class IncomingFile {
     std::string pattern = (dir / (name + ".tmp.XXXXXX")).string();
     m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (m_fd < 0) {
-      throw Error("cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+      io_error("create a file in", dir, errno);
     }
     m_path = pattern;
     ::fchmod(m_fd, 0644);
@@ -259,6 +266,31 @@ class IncomingFile {
   IncomingFile(const IncomingFile&) = delete;
   IncomingFile& operator=(const IncomingFile&) = delete;
 
+  const fs::path& path() const { return m_path; }
+
+  // Makes this file a reflink of `source` where the file system shares blocks (btrfs, xfs):
+  // no bytes written, and a later write to either file leaves the other as it was. Never a hard
+  // link: one inode shared with the image folder would let a rewrite of an image in place (a
+  // script, `cp` over it) change a published target under its content address.
+  bool clone(const fs::path& source) {
+    Fd in{::open(source.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) {
+      io_error("read", source, errno);
+    }
+    return ::ioctl(m_fd, FICLONE, in.fd) == 0;
+  }
+
+  // After another program wrote the file by its name: read what is there now.
+  void reopen() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) {
+      io_error("read", m_path, errno);
+    }
+  }
+
   void write(const char* data, std::size_t size) {
     while (size > 0) {
       ssize_t n = ::write(m_fd, data, size);
@@ -266,18 +298,20 @@ class IncomingFile {
         continue;
       }
       if (n < 0) {
-        throw Error("cannot write " + m_path.string() + ": " + std::strerror(errno),
-                    errno == ENOSPC ? "free some space on that file system and run again" : "");
+        io_error("write", m_path, errno);
       }
       data += n;
       size -= static_cast<std::size_t>(n);
     }
   }
 
+  // The length and sha256 of what the file holds.
+  TargetFile describe() const { return describe_fd(m_fd, m_path, nullptr); }
+
   void commit(const fs::path& target) {
     if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
       m_fd = -1;
-      throw Error("cannot sync " + m_path.string() + ": " + std::strerror(errno));
+      io_error("sync", m_path, errno);
     }
     m_fd = -1;
     if (::rename(m_path.c_str(), target.c_str()) != 0) {
@@ -287,73 +321,131 @@ class IncomingFile {
     m_path.clear();
   }
 
+  // Reads `fd` from its start, hashing, and hands each piece to `sink` when there is one.
+  static TargetFile describe_fd(int fd, const fs::path& path, IncomingFile* sink) {
+    Hasher hasher(HashAlgorithm::sha256);
+    std::string buffer(1 << 20, '\0');
+    TargetFile t;
+    for (;;) {
+      ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(t.length));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        io_error("read", path, errno);
+      }
+      if (n == 0) {
+        break;
+      }
+      hasher.update(buffer.data(), static_cast<std::size_t>(n));
+      if (sink != nullptr) {
+        sink->write(buffer.data(), static_cast<std::size_t>(n));
+      }
+      t.length += static_cast<std::uint64_t>(n);
+    }
+    t.hashes["sha256"] = hasher.hex_digest();
+    return t;
+  }
+
  private:
   int m_fd = -1;
   fs::path m_path;
 };
 
+// Hashes `source`, copying it into `out` when given.
+TargetFile describe_file(const fs::path& source, IncomingFile* out) {
+  Fd in{::open(source.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (in.fd < 0) {
+    io_error("read", source, errno);
+  }
+  return IncomingFile::describe_fd(in.fd, source, out);
+}
+
+fs::path final_path(const fs::path& targets_dir, const std::string& name, const TargetFile& t,
+                    Layout layout) {
+  return targets_dir / target_path(layout, name, t.hashes.at("sha256"));
+}
+
+// Content-addressed names never change their bytes: a file of the right length is the target.
+bool already_there(const fs::path& path, const TargetFile& t, Layout layout) {
+  std::error_code ec;
+  return layout == Layout::consistent && fs::file_size(path, ec) == t.length && !ec;
+}
+
+// Renames the finished file into place, or drops it when the same bytes are already there.
+StoredTarget place(IncomingFile& file, const fs::path& targets_dir, const std::string& name,
+                   const TargetFile& t, Layout layout, Placed how) {
+  fs::path path = final_path(targets_dir, name, t, layout);
+  if (already_there(path, t, layout)) {
+    return {t, Placed::present};
+  }
+  file.commit(path);
+  pause_point("target");
+  return {t, how};
+}
+
 }  // namespace
 
-TargetFile store_target(const fs::path& targets_dir, const std::string& name,
-                        const fs::path& source, Layout layout) {
+StoredTarget store_target(const fs::path& targets_dir, const std::string& name,
+                          const fs::path& source, Layout layout) {
   // A small file (a migration) is usually already there: hash it in memory and write nothing.
   std::error_code size_error;
   if (fs::file_size(source, size_error) <= (1u << 20) && !size_error) {
     return store_target_bytes(targets_dir, name, read_file_or_throw(source), layout);
   }
-  int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) {
-    throw Error("cannot read " + source.string() + ": " + std::strerror(errno));
-  }
   IncomingFile out(targets_dir, name);
-  Hasher hasher(HashAlgorithm::sha256);
-  std::string buffer(1 << 20, '\0');
-  TargetFile t;
-  for (;;) {
-    ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      int e = errno;
-      ::close(in);
-      throw Error("cannot read " + source.string() + ": " + std::strerror(e));
-    }
-    if (n == 0) {
-      break;
-    }
-    hasher.update(buffer.data(), static_cast<std::size_t>(n));
-    out.write(buffer.data(), static_cast<std::size_t>(n));
-    t.length += static_cast<std::uint64_t>(n);
+  if (out.clone(source)) {
+    return place(out, targets_dir, name, out.describe(), layout, Placed::cloned);
   }
-  ::close(in);
-  t.hashes["sha256"] = hasher.hex_digest();
-  fs::path final_path = targets_dir / target_path(layout, name, t.hashes["sha256"]);
-  std::error_code ec;
-  if (layout == Layout::consistent && fs::file_size(final_path, ec) == t.length && !ec) {
-    return t;  // the same bytes are already there under their content address
+  // A copy: hash first, so that a target already there costs a read and no write.
+  TargetFile t = describe_file(source, nullptr);
+  if (already_there(final_path(targets_dir, name, t, layout), t, layout)) {
+    return {t, Placed::present};
   }
-  out.commit(final_path);
-  pause_point("target");
-  return t;
+  TargetFile copied = describe_file(source, &out);
+  if (copied.hashes != t.hashes) {
+    throw Error(source.string() + " changed while it was being published",
+                "run `osbuild repo` again once nothing writes the image");
+  }
+  return place(out, targets_dir, name, t, layout, Placed::copied);
 }
 
-TargetFile store_target_bytes(const fs::path& targets_dir, const std::string& name,
-                              std::string_view bytes, Layout layout) {
+StoredTarget store_target_lz4(const fs::path& targets_dir, const std::string& name,
+                              const fs::path& source, Layout layout, process::Runner& runner) {
+  IncomingFile out(targets_dir, name);
+  process::Command lz4;
+  lz4.argv = {"lz4", "-q", "-f", source.string(), out.path().string()};
+  lz4.out = process::Sink::capture;
+  lz4.err = process::Sink::same_as_stdout;
+  process::Result r = runner.run(lz4);
+  if (!r.ok()) {
+    throw Error("lz4 of " + source.string() + " failed (exit " + std::to_string(r.exit_code) +
+                    "): " + std::string(trim(r.out)),
+                r.exit_code == 127 ? "install lz4 (apt-get install lz4), or publish without "
+                                     "--disk-image"
+                                   : "");
+  }
+  out.reopen();
+  return place(out, targets_dir, name, out.describe(), layout, Placed::compressed);
+}
+
+StoredTarget store_target_bytes(const fs::path& targets_dir, const std::string& name,
+                                std::string_view bytes, Layout layout) {
   TargetFile t;
   t.length = bytes.size();
   t.hashes["sha256"] = sha256_hex(bytes);
-  fs::path final_path = targets_dir / target_path(layout, name, t.hashes["sha256"]);
-  bool present = fs::exists(final_path);
+  fs::path path = final_path(targets_dir, name, t, layout);
+  bool present = fs::exists(path);
   if (present && layout == Layout::plain) {
-    auto existing = read_file(final_path);  // a plain name is replaced when its bytes change
+    auto existing = read_file(path);  // a plain name is replaced when its bytes change
     present = existing && existing.value() == bytes;
   }
-  if (!present) {
-    write_file_atomic(final_path, bytes);
-    pause_point("target");
+  if (present) {
+    return {t, Placed::present};
   }
-  return t;
+  write_file_atomic(path, bytes);
+  pause_point("target");
+  return {t, Placed::copied};
 }
 
 }  // namespace osbuild::repo::detail

@@ -30,12 +30,12 @@ fake_image 1.5.0
 rm -rf "$REPO_OUT"
 run repo dev --arch $ARCH
 expect_status 0
-expect_contains "11 in the repository"
+expect_contains "9 in the repository"
 expect_not_contains "new repository"
 sync_to_server
 run repo validate dev --arch $ARCH
 expect_status 0
-expect_contains "targets    11 downloaded and checked"
+expect_contains "targets    9 downloaded and checked"
 expect_contains "timestamp  timestamp.json       version 2"
 
 # Tampering on the server is caught when the repository is loaded to be extended.

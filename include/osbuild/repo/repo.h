@@ -37,9 +37,9 @@ struct PublishSummary {
   fs::path output;        // build/repos/<repo>
   fs::path metadata_dir;  // output/metadata/<variant>/<arch>
   std::string version;    // the image version added
-  std::size_t new_targets = 0;
+  std::size_t new_targets = 0;  // targets this version added (not already in targets/)
   std::size_t total_targets = 0;
-  std::uint64_t bytes = 0;  // bytes of the targets written
+  std::uint64_t bytes = 0;  // their length (a linked or reflinked target shares its source's)
   bool created = false;     // a new repository
   std::uint64_t timestamp_version = 0;
 };
