@@ -23,8 +23,13 @@ struct RoleSpec {
 
 Json role_entry(const std::string& name, const SigningKey& key, bool terminating,
                 const std::string& match_kind, const std::vector<std::string>& patterns) {
-  return Json{{"name", name},       {"keyids", {key.key_id()}}, {"threshold", 1},
-              {"terminating", terminating}, {match_kind, patterns}};
+  Json entry;
+  entry["name"] = name;
+  entry["keyids"] = std::vector<std::string>{key.key_id()};
+  entry["threshold"] = 1;
+  entry["terminating"] = terminating;
+  entry[match_kind] = patterns;
+  return entry;
 }
 
 // Top-level roles signed by `top`; targets delegates apps/* to "apps" (which delegates
@@ -52,28 +57,37 @@ struct DelegatedRepo {
     root_md.sign(top);
     transport.files[k_meta + "1.root.json"] = root_md.to_file();
 
-    Json keys{{apps_key.key_id(), apps_key.public_key().to_json()},
-              {bins_key.key_id(), bins_key.public_key().to_json()}};
-    roles["targets"] = {{{"manifest.json", "{}"}},
-                        {{"keys", keys},
-                         {"roles",
-                          {role_entry("apps", apps_key, false, "paths", {"apps/*"}),
-                           role_entry("bin-lo", bins_key, true, "path_hash_prefixes",
-                                      {"0", "1", "2", "3", "4", "5", "6", "7"}),
-                           role_entry("bin-hi", bins_key, true, "path_hash_prefixes",
-                                      {"8", "9", "a", "b", "c", "d", "e", "f"})}}},
-                        &top};
-    roles["apps"] = {{{"apps/one.txt", "one"}},
-                     {{"keys", {{nested_key.key_id(), nested_key.public_key().to_json()}}},
-                      {"roles",
-                       {role_entry("nested", nested_key, false, "paths", {"apps/extra-*"})}}}},
-                     &apps_key};
-    roles["nested"] = {{{"apps/extra-two.txt", "two"}}, nullptr, &nested_key};
-    roles["bin-lo"] = {{}, nullptr, &bins_key};
-    roles["bin-hi"] = {{}, nullptr, &bins_key};
+    Json top_delegations;
+    top_delegations["keys"][apps_key.key_id()] = apps_key.public_key().to_json();
+    top_delegations["keys"][bins_key.key_id()] = bins_key.public_key().to_json();
+    top_delegations["roles"] = Json::array();
+    top_delegations["roles"].push_back(role_entry("apps", apps_key, false, "paths", {"apps/*"}));
+    top_delegations["roles"].push_back(role_entry("bin-lo", bins_key, true, "path_hash_prefixes",
+                                                  {"0", "1", "2", "3", "4", "5", "6", "7"}));
+    top_delegations["roles"].push_back(role_entry("bin-hi", bins_key, true, "path_hash_prefixes",
+                                                  {"8", "9", "a", "b", "c", "d", "e", "f"}));
+    Json apps_delegations;
+    apps_delegations["keys"][nested_key.key_id()] = nested_key.public_key().to_json();
+    apps_delegations["roles"] = Json::array();
+    apps_delegations["roles"].push_back(
+        role_entry("nested", nested_key, false, "paths", {"apps/extra-*"}));
+    add_role("targets", {{"manifest.json", "{}"}}, top_delegations, top);
+    add_role("apps", {{"apps/one.txt", "one"}}, apps_delegations, apps_key);
+    add_role("nested", {{"apps/extra-two.txt", "two"}}, nullptr, nested_key);
+    add_role("bin-lo", {}, nullptr, bins_key);
+    add_role("bin-hi", {}, nullptr, bins_key);
     for (std::string name : {"pkgs/p1.txt", "pkgs/p2.txt", "pkgs/p3.txt", "pkgs/p4.txt"}) {
       roles[bin_of(name)].files[name] = "package " + name;
     }
+  }
+
+  void add_role(const std::string& name, std::map<std::string, std::string> files,
+                Json delegations, const SigningKey& key) {
+    RoleSpec spec;
+    spec.files = std::move(files);
+    spec.delegations = std::move(delegations);
+    spec.key = &key;
+    roles[name] = std::move(spec);
   }
 
   static std::string bin_of(const std::string& name) {
@@ -213,7 +227,7 @@ TEST(TufDelegations, ATerminatingRoleHidesALaterRolesTarget) {
   Json& d = r.roles["targets"].delegations;
   d["keys"][early.key_id()] = early.public_key().to_json();
   d["roles"].insert(d["roles"].begin(), role_entry("early", early, true, "paths", {"apps/*"}));
-  r.roles["early"] = {{{"apps/early.txt", "early"}}, nullptr, &early};
+  r.add_role("early", {{"apps/early.txt", "early"}}, nullptr, early);
   r.order.insert(r.order.begin(), "early");
   r.publish();
   LoadedRepo repo = r.load();
