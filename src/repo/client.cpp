@@ -422,15 +422,8 @@ std::uint64_t fetch_target(Transport& transport, const RepoLocation& where,
          k_republish_hint);
 }
 
-std::string role_file_name(const LoadedRepo& repo, const std::string& role) {
-  if (role == "targets") {
-    return metadata_file_name(layout_of(repo.root), repo.targets.version, "targets");
-  }
-  for (const auto& d : repo.delegated) {
-    if (d.name == role) {
-      return d.file;
-    }
-  }
+// A role's metadata as the snapshot names it ("targets.json", "apps.json").
+std::string role_file_name(const std::string& role) {
   return role + ".json";
 }
 
@@ -494,14 +487,14 @@ TargetCheck verify_targets(Transport& transport, const RepoLocation& where, cons
     }
     auto found = find_target(repo, name);
     if (!found) {
-      refuse("target " + name + ", listed in " + role_file_name(repo, lister) +
+      refuse("target " + name + ", listed in " + role_file_name(lister) +
                  ", is not found by a client's lookup: no role a lookup visits lists it",
              "a lookup walks the delegations depth first in the order listed, into roles whose "
              "paths or path_hash_prefixes match the name, and stops at a terminating role; move " +
                  name + " to a role that lookup reaches, or fix the delegation");
     }
     check.bytes += fetch_target(transport, where, name, *found->file, layout,
-                                role_file_name(repo, found->role), {});
+                                role_file_name(found->role), {});
     ++check.count;
   }
   return check;

@@ -218,7 +218,7 @@ TEST(TufDelegations, RefusesATamperedDelegatedTarget) {
   r.transport.files[k_targets + "apps/" + sha256_hex("two") + ".extra-two.txt"] = "tw0";
   EXPECT_TRUE(has(error_of([&] { r.verify(); }),
                   "target apps/extra-two.txt has sha256 " + sha256_hex("tw0") +
-                      ", but 1.nested.json records"));
+                      ", but nested.json records"));
 }
 
 TEST(TufDelegations, ATerminatingRoleHidesALaterRolesTarget) {
@@ -234,7 +234,7 @@ TEST(TufDelegations, ATerminatingRoleHidesALaterRolesTarget) {
   EXPECT_EQ(find_target(repo, "apps/early.txt")->role, "early");
   EXPECT_FALSE(find_target(repo, "apps/one.txt").has_value());
   EXPECT_TRUE(has(error_of([&] { r.verify(); }),
-                  "target apps/one.txt, listed in 1.apps.json, is not found by a client's lookup"));
+                  "target apps/one.txt, listed in apps.json, is not found by a client's lookup"));
 }
 
 TEST(TufDelegations, RefusesAHashBinTargetInTheWrongBin) {
@@ -246,7 +246,7 @@ TEST(TufDelegations, RefusesAHashBinTargetInTheWrongBin) {
   r.roles[right].files.erase(name);
   r.publish();
   EXPECT_TRUE(has(error_of([&] { r.verify(); }),
-                  "target pkgs/p1.txt, listed in 1." + wrong + ".json, is not found"));
+                  "target pkgs/p1.txt, listed in " + wrong + ".json, is not found"));
 }
 
 TEST(TufDelegations, RefusesMissingOrUnlistedDelegatedMetadata) {
@@ -303,7 +303,7 @@ TEST(TufDelegations, ChecksEverySha512NotOnlySha256) {
   repo.targets = t;
   EXPECT_TRUE(has(error_of([&] { verify_targets(r.transport, {k_meta, k_targets}, repo); }),
                   "target manifest.json has sha512 " + sha512_hex("{}") +
-                      ", but 1.targets.json records " + sha512_hex("not it")));
+                      ", but targets.json records " + sha512_hex("not it")));
   EXPECT_TRUE(has(error_of([&] {
                     fetch_target_text(r.transport, {k_meta, k_targets}, t, "manifest.json");
                   }),
