@@ -21,6 +21,7 @@ struct RepoArgs {
   bool unsafe = false;
   std::vector<std::string> keys;
   std::string root;
+  std::string trusted_root;  // validate --root
 };
 
 // Options every repo command takes: the variant, the repository and where it is read from.
@@ -49,6 +50,9 @@ repo::RepoTarget finish_target(const RepoArgs& args) {
   }
   if (!args.root.empty()) {
     t.root = args.root;
+  }
+  if (!args.trusted_root.empty()) {
+    t.trusted_root = args.trusted_root;
   }
   return t;
 }
@@ -186,6 +190,8 @@ void setup_repo(CLI::App& sub, CliState& state) {
   auto* v = sub.add_subcommand("validate", "run the TUF client workflow and check every target");
   common_options(*v, state, args);
   v->add_flag("--no-targets", args->no_targets, "check metadata only, do not download targets");
+  v->add_option("--root", args->trusted_root,
+                "start from this trusted root.json instead of the repository's configured root");
   v->callback([&state, args] { state.action = [&state, args] { return validate(state, *args); }; });
 
   auto* c = sub.add_subcommand("check-expirations",

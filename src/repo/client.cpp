@@ -2,6 +2,9 @@
 // failed which check.
 #include "osbuild/repo/client.h"
 
+#include <map>
+#include <set>
+
 #include "osbuild/util/hash.h"
 #include "osbuild/util/units.h"
 
@@ -57,6 +60,39 @@ void check_rollback(std::uint64_t found, std::uint64_t trusted, const std::strin
   }
 }
 
+// The listed algorithms osbuild computes. Others (md5, ...) are skipped beside them; an entry that
+// lists only others cannot be checked, and is refused rather than trusted unchecked.
+bool known_algorithm(const std::string& algorithm) {
+  return algorithm == "sha256" || algorithm == "sha512";
+}
+
+void require_known_hash(const std::map<std::string, std::string>& hashes, const std::string& name,
+                        const std::string& listed_in) {
+  if (hashes.empty()) {
+    return;
+  }
+  std::string listed;
+  for (const auto& [algorithm, digest] : hashes) {
+    if (known_algorithm(algorithm)) {
+      return;
+    }
+    listed += (listed.empty() ? "" : ", ") + algorithm;
+  }
+  refuse(listed_in + " records only " + listed + " for " + name +
+             ", which osbuild cannot check: it checks sha256 and sha512",
+         "list a sha256 or sha512 hash for " + name + " (re-sign " + listed_in + ")");
+}
+
+void check_digest(const std::string& algorithm, const std::string& actual,
+                  const std::string& expected, const std::string& name,
+                  const std::string& listed_in) {
+  if (actual != expected) {
+    refuse(name + " has " + algorithm + " " + actual + ", but " + listed_in + " records " +
+               expected,
+           k_republish_hint);
+  }
+}
+
 // Length and hashes of a file against what the role above it recorded.
 void check_meta(const MetaFile& expected, std::string_view bytes, const std::string& name,
                 const std::string& listed_in) {
@@ -65,19 +101,12 @@ void check_meta(const MetaFile& expected, std::string_view bytes, const std::str
                std::to_string(*expected.length),
            k_republish_hint);
   }
+  require_known_hash(expected.hashes, name, listed_in);
   for (const auto& [algorithm, digest] : expected.hashes) {
-    std::string actual;
     if (algorithm == "sha256") {
-      actual = sha256_hex(bytes);
+      check_digest(algorithm, sha256_hex(bytes), digest, name, listed_in);
     } else if (algorithm == "sha512") {
-      actual = sha512_hex(bytes);
-    } else {
-      continue;
-    }
-    if (actual != digest) {
-      refuse(
-          name + " has " + algorithm + " " + actual + ", but " + listed_in + " records " + digest,
-          k_republish_hint);
+      check_digest(algorithm, sha512_hex(bytes), digest, name, listed_in);
     }
   }
 }
@@ -115,6 +144,81 @@ RootRole walk_root_chain(Transport& transport, const RepoLocation& where,
   check_rollback(root.version, options.trusted.root, "root");
   check_expiry(root, "root", std::to_string(root.version) + ".root.json", options);
   return root;
+}
+
+// One delegated role's metadata (spec §5.6 for a delegated role): listed in snapshot, its length,
+// hashes and version as snapshot records them, signed to threshold by the keys its delegator
+// names, and not expired.
+DelegatedTargets load_delegated(Transport& transport, const RepoLocation& where,
+                                const LoadOptions& options, const std::string& sname,
+                                const LoadedRepo& repo, const DelegatedRole& role,
+                                const std::string& delegator, const Delegations& delegations) {
+  DelegatedTargets d;
+  d.name = role.name;
+  d.delegator = delegator;
+  auto meta = repo.snapshot.meta.find(role.name + ".json");
+  if (meta == repo.snapshot.meta.end()) {
+    refuse(sname + " does not list " + role.name + ".json, the metadata of the role " + delegator +
+               " delegates to",
+           "publish " + role.name + ".json and list it in the snapshot (re-sign " + sname + ")");
+  }
+  std::uint64_t version = meta->second.version;
+  d.file = metadata_file_name(layout_of(repo.root), version, role.name);
+  std::string text = fetch_metadata(transport, where, d.file, k_max_metadata_bytes);
+  check_meta(meta->second, text, d.file, sname);
+  d.md = Metadata::parse(text, d.file);
+  if (auto problem = threshold_problem(d.md, delegations.keys, role.keys, role.name)) {
+    refuse(d.file + ": signature threshold not met: " + *problem + " (as " + delegator +
+               " delegates it)",
+           "sign " + d.file + " with enough of the keys " + delegator + " lists for " + role.name);
+  }
+  d.targets = parse_targets(d.md.body, d.file);
+  if (d.targets.version != version) {
+    refuse(d.file + " holds version " + std::to_string(d.targets.version) + ", but " + sname +
+               " names version " + std::to_string(version),
+           k_republish_hint);
+  }
+  if (options.expiry == Expiry::enforce && d.targets.expires <= options.now) {
+    refuse(d.file + ": the delegated targets role " + role.name + " expired on " +
+               format_rfc3339(d.targets.expires),
+           "whoever holds " + role.name + "'s keys must sign it again with a later expiry");
+  }
+  d.delegations = parse_delegations(d.targets.delegations, d.file);
+  return d;
+}
+
+// Every delegated role reachable from targets.json, depth first in the order listed (each once,
+// verified with the keys of the first role that delegates to it).
+void load_delegated_roles(Transport& transport, const RepoLocation& where,
+                          const LoadOptions& options, const std::string& sname, LoadedRepo& repo) {
+  struct Pending {
+    DelegatedRole role;
+    std::string delegator;
+    Delegations delegations;
+  };
+  std::vector<Pending> stack;
+  auto push_children = [&stack](const Delegations& delegations, const std::string& delegator) {
+    for (auto it = delegations.roles.rbegin(); it != delegations.roles.rend(); ++it) {
+      stack.push_back({*it, delegator, delegations});
+    }
+  };
+  push_children(repo.delegations, "targets");
+  std::set<std::string> seen;
+  while (!stack.empty()) {
+    Pending next = std::move(stack.back());
+    stack.pop_back();
+    if (!seen.insert(next.role.name).second) {
+      continue;
+    }
+    if (seen.size() > k_max_delegated_roles) {
+      refuse("the repository delegates to more than " + std::to_string(k_max_delegated_roles) +
+                 " roles",
+             "osbuild reads at most that many delegated roles");
+    }
+    repo.delegated.push_back(load_delegated(transport, where, options, sname, repo, next.role,
+                                            next.delegator, next.delegations));
+    push_children(repo.delegated.back().delegations, next.role.name);
+  }
 }
 
 }  // namespace
@@ -184,7 +288,33 @@ std::optional<LoadedRepo> load_repository(Transport& transport, const RepoLocati
            k_republish_hint);
   }
   check_expiry(repo.targets, "targets", tname, options);
+  repo.delegations = parse_delegations(repo.targets.delegations, tname);
+  load_delegated_roles(transport, where, options, sname, repo);
   return repo;
+}
+
+const TargetsRole* LoadedRepo::targets_of(const std::string& role) const {
+  if (role == "targets") {
+    return &targets;
+  }
+  for (const auto& d : delegated) {
+    if (d.name == role) {
+      return &d.targets;
+    }
+  }
+  return nullptr;
+}
+
+const Delegations* LoadedRepo::delegations_of(const std::string& role) const {
+  if (role == "targets") {
+    return &delegations;
+  }
+  for (const auto& d : delegated) {
+    if (d.name == role) {
+      return &d.delegations;
+    }
+  }
+  return nullptr;
 }
 
 std::string consistent_target_path(const std::string& name, const std::string& sha256) {
@@ -210,48 +340,162 @@ std::string target_path(Layout layout, const std::string& name, const std::strin
 
 namespace {
 
-std::string target_url(const RepoLocation& where, const std::string& name, const TargetFile& t,
-                       Layout layout) {
-  return join_url(where.targets_url, target_path(layout, name, t.sha256()));
+// Streams a target through a hasher per listed algorithm it knows.
+class TargetDigests {
+ public:
+  explicit TargetDigests(const TargetFile& t) {
+    for (const auto& [algorithm, digest] : t.hashes) {
+      if (algorithm == "sha256") {
+        m_hashers.emplace(algorithm, Hasher(HashAlgorithm::sha256));
+      } else if (algorithm == "sha512") {
+        m_hashers.emplace(algorithm, Hasher(HashAlgorithm::sha512));
+      }
+    }
+  }
+  void update(std::string_view part) {
+    m_length += part.size();
+    for (auto& [algorithm, hasher] : m_hashers) {
+      hasher.update(part);
+    }
+  }
+  std::uint64_t length() const { return m_length; }
+  // Checks the length and every known hash against `t`, listed in `listed_in`.
+  void check(const std::string& name, const TargetFile& t, const std::string& listed_in) {
+    if (m_length != t.length) {
+      refuse("target " + name + " is " + std::to_string(m_length) + " bytes, but " + listed_in +
+                 " records " + std::to_string(t.length),
+             k_republish_hint);
+    }
+    for (auto& [algorithm, hasher] : m_hashers) {
+      std::string actual = hasher.hex_digest();
+      const std::string& expected = t.hashes.at(algorithm);
+      if (actual != expected) {
+        refuse("target " + name + " has " + algorithm + " " + actual + ", but " + listed_in +
+                   " records " + expected + " (a tampered or corrupt target)",
+               k_republish_hint);
+      }
+    }
+  }
+
+ private:
+  std::map<std::string, Hasher> m_hashers;
+  std::uint64_t m_length = 0;
+};
+
+// The names a target may be stored under: its plain name, or with consistent snapshots
+// "<hash>.<name>" for each hash listed (spec §5.7.3: "one of the hashes").
+std::vector<std::string> target_urls(const RepoLocation& where, const std::string& name,
+                                     const TargetFile& t, Layout layout) {
+  if (layout == Layout::plain) {
+    return {join_url(where.targets_url, name)};
+  }
+  std::vector<std::string> urls;
+  for (const auto& [algorithm, digest] : t.hashes) {
+    urls.push_back(join_url(where.targets_url, consistent_target_path(name, digest)));
+  }
+  return urls;
 }
 
-void check_target(const std::string& name, const TargetFile& t, std::uint64_t length,
-                  const std::string& sha256) {
-  if (length != t.length) {
-    refuse("target " + name + " is " + std::to_string(length) +
-               " bytes, but targets.json records " + std::to_string(t.length),
-           k_republish_hint);
+// Downloads one target, checking its length and hashes; `sink` sees the bytes as they come.
+std::uint64_t fetch_target(Transport& transport, const RepoLocation& where,
+                           const std::string& name, const TargetFile& t, Layout layout,
+                           const std::string& listed_in,
+                           const std::function<void(std::string_view)>& sink) {
+  require_known_hash(t.hashes, "target " + name, listed_in);
+  std::vector<std::string> urls = target_urls(where, name, t, layout);
+  for (const auto& url : urls) {
+    TargetDigests digests(t);
+    // One byte over the recorded length is enough to know it is wrong.
+    auto status = transport.fetch(url, t.length + 1, [&](std::string_view part) {
+      digests.update(part);
+      if (sink) {
+        sink(part);
+      }
+    });
+    if (status == FetchStatus::ok) {
+      digests.check(name, t, listed_in);
+      return digests.length();
+    }
   }
-  if (sha256 != t.sha256()) {
-    refuse("target " + name + " has sha256 " + sha256 + ", but targets.json records " + t.sha256() +
-               " (a tampered or corrupt target)",
-           k_republish_hint);
-  }
+  refuse("target " + name + " is missing: " + urls.front() + " does not exist" +
+             (urls.size() > 1 ? " (nor under its other hashes)" : ""),
+         k_republish_hint);
+}
+
+// A role's metadata as the snapshot names it ("targets.json", "apps.json").
+std::string role_file_name(const std::string& role) {
+  return role + ".json";
 }
 
 }  // namespace
 
+std::optional<FoundTarget> find_target(const LoadedRepo& repo, const std::string& name) {
+  std::vector<std::string> to_visit{"targets"};
+  std::set<std::string> visited;
+  while (!to_visit.empty() && visited.size() <= k_max_lookup_roles) {
+    std::string role = to_visit.back();
+    to_visit.pop_back();
+    if (visited.count(role)) {
+      continue;
+    }
+    const TargetsRole* targets = repo.targets_of(role);
+    if (targets == nullptr) {
+      continue;
+    }
+    auto it = targets->targets.find(name);
+    if (it != targets->targets.end()) {
+      return FoundTarget{role, &it->second};
+    }
+    visited.insert(role);
+    std::vector<std::string> children;
+    for (const auto& child : repo.delegations_of(role)->roles) {
+      if (!child.matches(name)) {
+        continue;
+      }
+      children.push_back(child.name);
+      if (child.terminating) {
+        to_visit.clear();
+        break;
+      }
+    }
+    to_visit.insert(to_visit.end(), children.rbegin(), children.rend());
+  }
+  return std::nullopt;
+}
+
 TargetCheck verify_targets(Transport& transport, const RepoLocation& where, const LoadedRepo& repo,
                            const std::function<void(const std::string&)>& progress) {
+  // Every name any role lists, with the first role listing it (top-level first, then preorder).
+  std::vector<std::pair<std::string, std::string>> listed;
+  std::set<std::string> names;
+  auto collect = [&](const TargetsRole& role, const std::string& role_name) {
+    for (const auto& [name, t] : role.targets) {
+      if (names.insert(name).second) {
+        listed.emplace_back(name, role_name);
+      }
+    }
+  };
+  collect(repo.targets, "targets");
+  for (const auto& d : repo.delegated) {
+    collect(d.targets, d.name);
+  }
   TargetCheck check;
-  for (const auto& [name, t] : repo.targets.targets) {
+  Layout layout = layout_of(repo.root);
+  for (const auto& [name, lister] : listed) {
     if (progress) {
       progress(name);
     }
-    std::string url = target_url(where, name, t, layout_of(repo.root));
-    Hasher hasher(HashAlgorithm::sha256);
-    std::uint64_t length = 0;
-    // One byte over the recorded length is enough to know it is wrong.
-    auto status = transport.fetch(url, t.length + 1, [&](std::string_view part) {
-      hasher.update(part);
-      length += part.size();
-    });
-    if (status == FetchStatus::missing) {
-      refuse("target " + name + " is missing: " + url + " does not exist", k_republish_hint);
+    auto found = find_target(repo, name);
+    if (!found) {
+      refuse("target " + name + ", listed in " + role_file_name(lister) +
+                 ", is not found by a client's lookup: no role a lookup visits lists it",
+             "a lookup walks the delegations depth first in the order listed, into roles whose "
+             "paths or path_hash_prefixes match the name, and stops at a terminating role; move " +
+                 name + " to a role that lookup reaches, or fix the delegation");
     }
-    check_target(name, t, length, hasher.hex_digest());
+    check.bytes += fetch_target(transport, where, name, *found->file, layout,
+                                role_file_name(found->role), {});
     ++check.count;
-    check.bytes += length;
   }
   return check;
 }
@@ -263,13 +507,10 @@ std::string fetch_target_text(Transport& transport, const RepoLocation& where,
   if (it == targets.targets.end()) {
     refuse("the repository has no target " + name, k_republish_hint);
   }
-  std::string url = target_url(where, name, it->second, layout);
-  auto body = fetch_text(transport, url, it->second.length + 1);
-  if (!body) {
-    refuse("target " + name + " is missing: " + url + " does not exist", k_republish_hint);
-  }
-  check_target(name, it->second, body->size(), sha256_hex(*body));
-  return *body;
+  std::string body;
+  fetch_target(transport, where, name, it->second, layout, "targets.json",
+               [&body](std::string_view part) { body.append(part); });
+  return body;
 }
 
 }  // namespace osbuild::repo

@@ -63,7 +63,9 @@ ValidateSummary validate_repo(const Context& ctx, const RepoTarget& target, Chec
   summary.roles = role_statuses(repo);
   summary.targets = repo.targets.targets.size();
   if (check == CheckTargets::yes) {
-    summary.target_bytes = verify_targets(*setup.transport, setup.source, repo).bytes;
+    TargetCheck checked = verify_targets(*setup.transport, setup.source, repo);
+    summary.targets = checked.count;  // delegated roles' targets included
+    summary.target_bytes = checked.bytes;
   }
   remember(setup, repo.versions());
   return summary;

@@ -1,6 +1,8 @@
 // TUF metadata: canonical form, files, typed views of the four roles, signature thresholds.
 #include "osbuild/repo/metadata.h"
 
+#include <fnmatch.h>
+
 #include <cstdio>
 #include <set>
 
@@ -326,6 +328,145 @@ TargetsRole parse_targets(const Json& body, const std::string& origin) {
   return t;
 }
 
+namespace {
+
+std::vector<std::string> string_list(const Json& v, const char* name, const std::string& origin) {
+  std::vector<std::string> out;
+  if (!v.is_array()) {
+    bad(origin, std::string("'") + name + "' must be a list of strings");
+  }
+  for (const auto& item : v) {
+    if (!item.is_string()) {
+      bad(origin, std::string("'") + name + "' must be a list of strings");
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+DelegatedRole parse_delegated_role(const Json& entry, const std::string& origin) {
+  DelegatedRole d;
+  d.name = string_field(entry, "name", origin);
+  std::string where = origin + " delegated role " + d.name;
+  for (Role top : k_roles) {
+    if (d.name == role_name(top)) {
+      bad(where, "a delegated role may not take a top-level role's name");
+    }
+  }
+  if (d.name.empty() || d.name.find('/') != std::string::npos || d.name.starts_with(".")) {
+    bad(where, "a delegated role's name must be a plain file name");
+  }
+  d.keys.threshold = static_cast<std::uint32_t>(uint_field(entry, "threshold", where));
+  if (d.keys.threshold == 0) {
+    bad(where, "threshold must be at least 1");
+  }
+  d.keys.keyids = string_list(field(entry, "keyids", where), "keyids", where);
+  const Json& terminating = field(entry, "terminating", where);
+  if (!terminating.is_boolean()) {
+    bad(where, "'terminating' must be true or false");
+  }
+  d.terminating = terminating.get<bool>();
+  bool has_paths = entry.contains("paths");
+  bool has_prefixes = entry.contains("path_hash_prefixes");
+  if (has_paths == has_prefixes) {
+    bad(where, "exactly one of 'paths' and 'path_hash_prefixes' must be given");
+  }
+  if (has_paths) {
+    d.paths = string_list(entry["paths"], "paths", where);
+  } else {
+    d.path_hash_prefixes = string_list(entry["path_hash_prefixes"], "path_hash_prefixes", where);
+  }
+  return d;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash - start));
+    if (slash == std::string::npos) {
+      return parts;
+    }
+    start = slash + 1;
+  }
+}
+
+// One path part against one pattern part with fnmatch(3): '*' any run of characters within the
+// part, '?' one character, '[...]' a set. Parts are split on '/' first, so '*' never crosses one.
+bool part_matches(const std::string& part, const std::string& pattern) {
+  return fnmatch(pattern.c_str(), part.c_str(), 0) == 0;
+}
+
+bool pattern_matches(const std::string& target, const std::string& pattern) {
+  auto target_parts = split_path(target);
+  auto pattern_parts = split_path(pattern);
+  if (target_parts.size() != pattern_parts.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < target_parts.size(); ++i) {
+    if (!part_matches(target_parts[i], pattern_parts[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DelegatedRole::matches(const std::string& target) const {
+  for (const auto& pattern : paths) {
+    if (pattern_matches(target, pattern)) {
+      return true;
+    }
+  }
+  if (path_hash_prefixes.empty()) {
+    return false;
+  }
+  std::string hash = sha256_hex(target);
+  for (const auto& prefix : path_hash_prefixes) {
+    if (hash.starts_with(prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Delegations parse_delegations(const Json& delegations, const std::string& origin) {
+  Delegations d;
+  if (delegations.is_null()) {
+    return d;
+  }
+  std::string where = origin + " delegations";
+  if (!delegations.is_object()) {
+    bad(where, "must be an object");
+  }
+  if (delegations.contains("succinct_roles")) {
+    throw Error(where + ": succinct_roles (TAP 15 hash bins) are not supported",
+                "list the hash-bin roles with path_hash_prefixes instead", ExitCode::verification);
+  }
+  for (const auto& [id, key] : field(delegations, "keys", where).items()) {
+    auto parsed = PublicKey::from_json(key);
+    if (!parsed) {
+      bad(where, "key " + id + ": " + parsed.error());
+    }
+    d.keys[id] = parsed.value();
+  }
+  const Json& roles = field(delegations, "roles", where);
+  if (!roles.is_array()) {
+    bad(where, "'roles' must be a list");
+  }
+  std::set<std::string> names;
+  for (const auto& entry : roles) {
+    DelegatedRole role = parse_delegated_role(entry, where);
+    if (!names.insert(role.name).second) {
+      bad(where, "role " + role.name + " is listed twice");
+    }
+    d.roles.push_back(std::move(role));
+  }
+  return d;
+}
+
 Json SnapshotRole::to_json() const {
   Json j = common_json(*this, "snapshot");
   j["meta"] = Json::object();
@@ -366,15 +507,15 @@ struct SignatureCount {
   std::size_t bad = 0;
 };
 
-SignatureCount count_signatures(const Metadata& metadata, const RootRole& root, Role role) {
-  const RoleKeys& rk = root.roles.at(role);
+SignatureCount count_signatures(const Metadata& metadata,
+                                const std::map<std::string, PublicKey>& keys, const RoleKeys& rk) {
   std::set<std::string> allowed(rk.keyids.begin(), rk.keyids.end());
   std::set<std::string> good;
   std::string message = metadata.canonical_body();
   SignatureCount count;
   for (const auto& s : metadata.signatures) {
-    auto key = root.keys.find(s.keyid);
-    if (!allowed.count(s.keyid) || key == root.keys.end() || good.count(s.keyid)) {
+    auto key = keys.find(s.keyid);
+    if (!allowed.count(s.keyid) || key == keys.end() || good.count(s.keyid)) {
       continue;
     }
     std::string raw;
@@ -397,18 +538,24 @@ SignatureCount count_signatures(const Metadata& metadata, const RootRole& root, 
 }  // namespace
 
 std::size_t valid_signatures(const Metadata& metadata, const RootRole& root, Role role) {
-  return count_signatures(metadata, root, role).valid;
+  return count_signatures(metadata, root.keys, root.roles.at(role)).valid;
 }
 
 std::optional<std::string> threshold_problem(const Metadata& metadata, const RootRole& root,
                                              Role role) {
-  SignatureCount count = count_signatures(metadata, root, role);
-  std::uint32_t threshold = root.roles.at(role).threshold;
+  return threshold_problem(metadata, root.keys, root.roles.at(role), role_name(role));
+}
+
+std::optional<std::string> threshold_problem(const Metadata& metadata,
+                                             const std::map<std::string, PublicKey>& keys,
+                                             const RoleKeys& role_keys, std::string_view role) {
+  SignatureCount count = count_signatures(metadata, keys, role_keys);
+  std::uint32_t threshold = role_keys.threshold;
   if (count.valid >= threshold) {
     return std::nullopt;
   }
   std::string why = std::to_string(count.valid) + " valid signature" +
-                    (count.valid == 1 ? "" : "s") + " from the " + std::string(role_name(role)) +
+                    (count.valid == 1 ? "" : "s") + " from the " + std::string(role) +
                     " role's keys, threshold " + std::to_string(threshold);
   if (count.bad > 0) {
     why += " (" + std::to_string(count.bad) + " bad signature" + (count.bad == 1 ? "" : "s") + ")";

@@ -323,8 +323,13 @@ Setup open_setup(const Context& ctx, const RepoTarget& target, NeedKeys need_key
     s.source = {join_url(*s.config.metadata_base_url, s.variant + "/" + s.arch + "/"),
                 join_url(*s.config.targets_url, "")};
   }
-  std::string origin = s.config.root_role_url.value_or("roles/" + s.repo_name + ".root.json");
-  s.anchor = Metadata::parse(trusted_root_text(ctx, s, need_keys), origin);
+  if (target.trusted_root) {
+    s.anchor = Metadata::parse(read_file_or_throw(*target.trusted_root),
+                               target.trusted_root->string());
+  } else {
+    std::string origin = s.config.root_role_url.value_or("roles/" + s.repo_name + ".root.json");
+    s.anchor = Metadata::parse(trusted_root_text(ctx, s, need_keys), origin);
+  }
   if (need_keys == NeedKeys::yes) {
     s.keys = signing_keys(ctx, s, target.keys);
   }

@@ -1,7 +1,9 @@
 #pragma once
-// The TUF client workflow (spec 1.0 §5) from a trusted root: walk the root chain, then timestamp →
-// snapshot → targets, checking signatures, thresholds, versions, lengths, hashes and expiry. Used
-// by `repo validate`, and by `repo` and `repo refresh` before they extend a repository.
+// The TUF client workflow (spec 1.0 §5.3-5.7) from a trusted root: walk the root chain, then
+// timestamp → snapshot → targets → every delegated targets role, checking signatures, thresholds,
+// versions, lengths, every listed sha256 and sha512, and expiry; target lookups walk the
+// delegations in preorder, honouring `terminating`, path patterns and path hash prefixes. Used by
+// `repo validate`, and by `repo` and `repo refresh` before they extend a repository.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -35,6 +37,16 @@ struct LoadOptions {
   TrustedVersions trusted;
 };
 
+// A delegated targets role, read as snapshot lists it and verified with its delegator's keys.
+struct DelegatedTargets {
+  std::string name;       // "apps", as the delegator names it
+  std::string delegator;  // "targets", or the delegated role that lists this one
+  std::string file;       // "2.apps.json" (consistent snapshots) or "apps.json"
+  Metadata md;
+  TargetsRole targets;
+  Delegations delegations;
+};
+
 struct LoadedRepo {
   std::vector<Metadata> root_chain;  // the trusted root first, then every newer version
   RootRole root;                     // the newest root
@@ -42,7 +54,12 @@ struct LoadedRepo {
   TimestampRole timestamp;
   SnapshotRole snapshot;
   TargetsRole targets;
+  Delegations delegations;                  // what targets.json delegates
+  std::vector<DelegatedTargets> delegated;  // every delegated role reachable, in preorder
   TrustedVersions versions() const;
+  // The targets and delegations of "targets" or of a delegated role; nullptr when not loaded.
+  const TargetsRole* targets_of(const std::string& role) const;
+  const Delegations* delegations_of(const std::string& role) const;
 };
 
 // Size limits for metadata downloads, tough's.
@@ -50,16 +67,33 @@ inline constexpr std::uint64_t k_max_root_bytes = 1 << 20;
 inline constexpr std::uint64_t k_max_timestamp_bytes = 1 << 20;
 inline constexpr std::uint64_t k_max_metadata_bytes = 10 << 20;
 inline constexpr int k_max_root_updates = 1024;
+// Delegated roles loaded in all, and roles one target lookup may visit (python-tuf's and tuf-js's
+// max_delegations).
+inline constexpr std::size_t k_max_delegated_roles = 4096;
+inline constexpr std::size_t k_max_lookup_roles = 32;
 
 // Checks that a root is signed by its own root keys to threshold; throws naming `origin`.
 RootRole verify_self_signed_root(const Metadata& root, const std::string& origin);
 
-// Loads and verifies the repository. Returns nullopt when it does not exist (no timestamp.json);
-// any other problem throws an Error with ExitCode::verification naming the file and the problem.
+// Loads and verifies the repository, delegated roles included. Returns nullopt when it does not
+// exist (no timestamp.json); any other problem throws an Error with ExitCode::verification naming
+// the file and the problem.
 std::optional<LoadedRepo> load_repository(Transport& transport, const RepoLocation& where,
                                           const Metadata& trusted_root, const LoadOptions& options);
 
-// Downloads every target and checks its length and sha256; `progress` sees each name.
+// Where a target lookup finds `name` (spec §5.7.x): the top-level targets first, then the delegated
+// roles whose paths or path hash prefixes match, depth first in the order listed; a matching
+// terminating role ends the search. nullopt when no role a lookup visits lists it.
+struct FoundTarget {
+  std::string role;  // "targets" or a delegated role's name
+  const TargetFile* file = nullptr;
+};
+std::optional<FoundTarget> find_target(const LoadedRepo& repo, const std::string& name);
+
+// Looks up every target that targets.json or a delegated role lists, as a client would, and
+// downloads what the lookup finds, checking its length and every listed sha256 and sha512. A
+// listed target no lookup reaches (hidden by a terminating role, outside the role's paths or hash
+// bin) is refused. `progress` sees each name.
 struct TargetCheck {
   std::size_t count = 0;
   std::uint64_t bytes = 0;
@@ -81,7 +115,9 @@ std::string metadata_file_name(Layout layout, std::uint64_t version, const std::
 // Where a target is stored under the targets folder.
 std::string target_path(Layout layout, const std::string& name, const std::string& sha256);
 
-// Reads one target into memory (manifest.json), checking length and hash.
+// Reads one target into memory (manifest.json), checking length and every listed hash. With
+// consistent snapshots the file is "<hash>.<name>" for any hash the entry lists (the spec lets
+// a producer pick one), tried in the listed algorithms' name order.
 std::string fetch_target_text(Transport& transport, const RepoLocation& where,
                               const TargetsRole& targets, const std::string& name,
                               Layout layout = Layout::consistent);

@@ -77,6 +77,27 @@ struct TargetsRole : Common {
   Json to_json() const;
 };
 
+// One role a targets role delegates to (spec §2.2.2 "delegations").
+struct DelegatedRole {
+  std::string name;
+  RoleKeys keys;
+  bool terminating = false;
+  // Exactly one of the two is set: shell-style patterns ('*' and '?' within one path part, the
+  // parts split on '/'), or hex prefixes of the sha256 of the target path (hash-bin roles).
+  std::vector<std::string> paths;
+  std::vector<std::string> path_hash_prefixes;
+  // Whether a lookup of `target` may descend into this role.
+  bool matches(const std::string& target) const;
+};
+
+struct Delegations {
+  std::map<std::string, PublicKey> keys;  // by key id
+  std::vector<DelegatedRole> roles;       // in the order listed, the order of trust
+};
+
+// The typed view of a targets role's "delegations" (null: none); `origin` names the file.
+Delegations parse_delegations(const Json& delegations, const std::string& origin);
+
 struct MetaFile {
   std::uint64_t version = 1;
   std::optional<std::uint64_t> length;
@@ -106,6 +127,12 @@ std::size_t valid_signatures(const Metadata& metadata, const RootRole& root, Rol
 // why the threshold is not met (nullopt when it is).
 std::optional<std::string> threshold_problem(const Metadata& metadata, const RootRole& root,
                                              Role role);
+
+// The same for any role given its keys: a delegated role is checked against the keys and threshold
+// its delegator lists. `role` names it in the message.
+std::optional<std::string> threshold_problem(const Metadata& metadata,
+                                             const std::map<std::string, PublicKey>& keys,
+                                             const RoleKeys& role_keys, std::string_view role);
 
 // A MetaFile describing the bytes of a metadata file.
 MetaFile describe(std::uint64_t version, std::string_view file_bytes);

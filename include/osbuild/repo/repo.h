@@ -25,6 +25,7 @@ struct RepoTarget {
   std::optional<fs::path> root;  // --root: a new root version to publish (root rotation)
   std::string metadata_url;      // --metadata-url: read this repository instead
   std::string targets_url;       // --targets-url
+  std::optional<fs::path> trusted_root;  // validate --root: start from this root instead
 };
 
 struct RepoOptions {
