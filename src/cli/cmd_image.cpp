@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "osbuild/image/boot_state.h"
 #include "osbuild/image/image.h"
+#include "osbuild/pipeline/pipeline.h"
 #include "osbuild/update/update.h"
 #include "osbuild/util/units.h"
 
@@ -106,7 +107,7 @@ void setup_image(CLI::App& sub, CliState& state) {
   auto options = std::make_shared<image::ImageOptions>();
   sub.fallthrough();
   sub.add_option("variant", options->variant, "the variant to make the image of");
-  add_setting_flags(sub, state, {"arch"});
+  add_setting_flags(sub, state, {"arch", "publish.repo", "publish.infra-config-path"});
   sub.add_flag_callback(
       "--force", [options] { options->force = image::Force::yes; },
       "make the image even when the cache holds it");
@@ -123,7 +124,7 @@ void setup_image(CLI::App& sub, CliState& state) {
     }
     state.action = [&state, options] {
       Context ctx = open_context(state.options);
-      image::run_image(ctx, *options);
+      pipeline::image(ctx, *options);
       return 0;
     };
   });

@@ -9,6 +9,7 @@
 #include "osbuild/image/layout.h"
 #include "osbuild/image/record.h"
 #include "osbuild/image/tools.h"
+#include "osbuild/image/updog.h"
 #include "osbuild/image/verity.h"
 #include "osbuild/store/store.h"
 
@@ -32,7 +33,11 @@ struct ImageJob {
   store::Store& store;
   Tools& tools;
   fs::path grub_modules;  // GRUB's <platform>-efi module folder, checked (esp.h)
+  RepoTrust repo;         // the repository the update agent reads (updog.h)
 };
+
+// The identity the update agent's files carry.
+UpdateIdentity update_identity(const ImageJob& job);
 
 // What making the image produced: file name → path in the work dir, and the facts image.json
 // records.

@@ -75,10 +75,13 @@ void build_tree(const ImageJob& job, MadeImage& made) {
     inputs.push_back({pkg->name, blob});
     made.artifacts[pkg->name] = blob;
   }
-  assemble_tree(inputs, job.work / "root", job.epoch, manifest_of(job));
-  made.os_release_added = add_os_release(job.work / "root", job.os_name, job.version, job.epoch);
-  made.boot_files = move_boot_files(job.work / "root", job.work / "boot");
-  add_mount_points(job.work / "root");
+  TreeSummary summary = assemble_tree(inputs, job.work / "root", job.epoch, manifest_of(job));
+  // Every write into the tree from here on resolves inside it (rooted.h).
+  RootedTree tree = rooted_tree(job.work / "root", summary);
+  made.os_release_added = add_os_release(tree, job.os_name, job.version, job.epoch);
+  add_files(tree, update_files(update_identity(job)), job.epoch);
+  made.boot_files = move_boot_files(tree, job.work / "boot");
+  add_mount_points(tree);
   clamp_tree(job.work / "root", job.epoch);
   check_runnable(job.work / "root", job.arch, providers_of(job), manifest_of(job));
 }
@@ -264,6 +267,10 @@ std::string output_name(const ImageJob& job, const std::string& role) {
   if (role == "verity") return job.prefix + "-root.verity.lz4";
   if (role == "sbom") return job.prefix + ".spdx.json";
   throw Error("internal: no output named " + role);
+}
+
+UpdateIdentity update_identity(const ImageJob& job) {
+  return {job.os_name, job.variant.name, job.arch, job.version, job.repo};
 }
 
 fs::path artifact_of(const ImageJob& job, const PackageRecord& pkg) {

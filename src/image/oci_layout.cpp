@@ -110,14 +110,19 @@ bool provides_os_release(const fs::path& tar, const std::string& package) {
   return false;
 }
 
-// The os-release layer: what the image stage writes into the root tree, as a tar with every
-// entry root-owned, mode fixed and mtime = SOURCE_DATE_EPOCH.
-std::pair<std::string, std::uint64_t> write_os_release_layer(const fs::path& dir,
-                                                             const OciImage& image) {
+// The osbuild layer: what the image stage writes into the root tree (os-release when `os_release`,
+// and the update agent's files), as a tar with every entry root-owned, mode fixed and
+// mtime = SOURCE_DATE_EPOCH.
+std::pair<std::string, std::uint64_t> write_osbuild_layer(const fs::path& dir,
+                                                          const OciImage& image,
+                                                          const TreeFiles& files,
+                                                          bool os_release) {
   TempDir temp("osbuild-oci");
   fs::path root = temp.path() / "root";
   fs::create_directories(root);
-  add_os_release(root, image.os_name, image.version, image.epoch);
+  RootedTree tree(root);
+  if (os_release) add_os_release(tree, image.os_name, image.version, image.epoch);
+  add_files(tree, files, image.epoch);
   std::vector<fs::path> paths;
   for (fs::recursive_directory_iterator it(root), end; it != end; ++it) paths.push_back(it->path());
   for (const auto& p : paths) {
@@ -128,7 +133,7 @@ std::pair<std::string, std::uint64_t> write_os_release_layer(const fs::path& dir
     struct timespec times[2] = {{image.epoch, 0}, {image.epoch, 0}};
     ::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
-  fs::path tar = temp.path() / "os-release.tar";
+  fs::path tar = temp.path() / "osbuild.tar";
   archives::write_tree_tar(root, tar, image.epoch);
   std::string hex = hash_file(tar, HashAlgorithm::sha256).value_or_throw();
   std::uint64_t size = fs::file_size(tar);
@@ -281,10 +286,13 @@ OciResult write_oci_layout(const OciRequest& request) {
         {pkg->artifact, size, fmt::format("osbuild package {} {}", pkg->name, pkg->version)});
     has_os_release = has_os_release || provides_os_release(tar, pkg->name);
   }
-  if (!has_os_release) {
-    auto [hex, size] = write_os_release_layer(dir, image);
-    image.layers.push_back({hex, size, "osbuild os-release"});
-    result.os_release_layer = true;
+  if (!has_os_release || !request.files.empty()) {
+    auto [hex, size] = write_osbuild_layer(dir, image, request.files, !has_os_release);
+    std::string what = request.files.empty() ? "os-release"
+                       : has_os_release      ? "update agent files"
+                                             : "os-release, update agent files";
+    image.layers.push_back({hex, size, "osbuild " + what});
+    result.os_release_layer = !has_os_release;
   }
   result.layers = image.layers.size();
 

@@ -88,7 +88,12 @@ Json image_inputs(const ImageJob& job, Json tools) {
           {"kernel-parameters", job.variant.kernel_parameters},
           {"packages", packages},
           {"tools", std::move(tools)},
-          {"grub", grub_identity(job.grub_modules)}};
+          {"grub", grub_identity(job.grub_modules)},
+          {"update-agent",
+           {{"repo", job.repo.name},
+            {"root-sha256", sha256_hex(job.repo.root_json)},
+            {"metadata-base-url", job.repo.metadata_base_url},
+            {"targets-url", job.repo.targets_url}}}};
 }
 
 // Why the image is made: "no cached result" or the inputs that changed since the last one.
@@ -185,6 +190,7 @@ void write_oci(const ImageJob& job, const fs::path& build_dir) {
   OciRequest req;
   req.dir = build_dir / "images" / ("oci-" + job.variant.name);
   req.image = {job.arch, job.os_name, job.variant.name, job.version, job.epoch, {}};
+  req.files = update_files(update_identity(job));
   for (const auto* pkg : dependency_order(job.closure)) {
     req.packages.emplace_back(pkg, artifact_of(job, *pkg));
   }
@@ -204,6 +210,11 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   VariantRecord record = workspace::read_variant_record(ctx.build_dir(), arch, variant.name);
   std::string version = project_version(ctx.project);
   check_record(record, version, ctx.project.file.name);
+  if (!options.repo) {
+    throw Error("internal: the image stage runs through pipeline::image, which resolves the "
+                "repository the image will be published to");
+  }
+  RepoTrust repo = options.repo();
   store::Store store(ctx.cache_dir());
   std::string a(arch_name(arch));
   Tools tools(ctx.build_dir() / "logs" / a / ("image-" + variant.name + ".log"),
@@ -223,7 +234,8 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
       ctx.build_dir() / "work" / "image" / (a + "-" + variant.name),
       store,
       tools,
-      checked_grub_modules(ctx.settings.str(grub_modules_setting(arch)), arch)};
+      checked_grub_modules(ctx.settings.str(grub_modules_setting(arch)), arch),
+      std::move(repo)};
   Json inputs = image_inputs(job, tools.identity(tools_needed(variant.image)));
   std::string key = graph::action_key("image", inputs);
   ImageSummary summary{ImageOutcome::made,

@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -45,29 +46,31 @@ std::string normalise(const std::string& raw, const TreeInput& in) {
   return join(parts, "/");
 }
 
-void write_data(archive* a, const fs::path& path, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode & 07777);
-  if (fd < 0) throw Error(fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
+void write_data(archive* a, const RootedTree& tree, const std::string& rel, mode_t mode) {
+  Fd fd = tree.create_file(rel, mode & 07777);
   const void* block = nullptr;
   std::size_t size = 0;
   la_int64_t offset = 0;
   int rc = ARCHIVE_OK;
   while ((rc = archive_read_data_block(a, &block, &size, &offset)) == ARCHIVE_OK) {
-    if (::pwrite(fd, block, size, offset) != static_cast<ssize_t>(size)) {
-      ::close(fd);
-      throw Error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+    if (::pwrite(fd.fd, block, size, offset) != static_cast<ssize_t>(size)) {
+      throw Error(fmt::format("cannot write /{} in the root tree: {}", rel, std::strerror(errno)));
     }
   }
-  ::fchmod(fd, mode & 07777);  // the umask does not apply to what packages installed
-  ::close(fd);
+  ::fchmod(fd.fd, mode & 07777);  // the umask does not apply to what packages installed
   if (rc != ARCHIVE_EOF)
-    throw Error(fmt::format("cannot unpack {}: {}", path.string(), archive_error_string(a)));
+    throw Error(fmt::format("cannot unpack /{}: {}", rel, archive_error_string(a)));
 }
 
 class Assembler {
  public:
   Assembler(fs::path root, std::string manifest)
-      : m_root(std::move(root)), m_manifest(std::move(manifest)) {}
+      : m_root(std::move(root)),
+        m_manifest(std::move(manifest)),
+        m_tree(m_root, [this](const std::string& path) {
+          auto it = m_claims.find(path.substr(1));
+          return it == m_claims.end() ? std::string() : it->second.package;
+        }) {}
 
   void unpack(const TreeInput& in) {
     ReadArchive a(archive_read_new(), archive_read_free);
@@ -89,7 +92,11 @@ class Assembler {
     }
   }
 
-  TreeSummary summary() const { return m_summary; }
+  TreeSummary summary() const {
+    TreeSummary out = m_summary;
+    for (const auto& [rel, c] : m_claims) out.owners["/" + rel] = c.package;
+    return out;
+  }
 
   // Times from the artifacts (clamped), applied once nothing more is created in the folders;
   // folders no artifact lists get the epoch.
@@ -109,19 +116,19 @@ class Assembler {
   void place(archive* a, archive_entry* entry, const std::string& rel, const TreeInput& in) {
     mode_t type = archive_entry_filetype(entry);
     claim(rel, type == AE_IFDIR, in);
-    fs::path path = m_root / rel;
-    fs::create_directories(path.parent_path());
+    auto slash = rel.rfind('/');
+    if (slash != std::string::npos) m_tree.make_dirs(rel.substr(0, slash), 0755);
     ++m_summary.entries;
     m_mtimes[rel] = archive_entry_mtime(entry);
     if (type == AE_IFDIR) {
-      fs::create_directories(path);
-      ::chmod(path.c_str(), archive_entry_perm(entry));
+      m_tree.make_dirs(rel, 0755);
+      m_tree.set_mode(rel, archive_entry_perm(entry));
     } else if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
-      fs::create_hard_link(m_root / normalise(target, in), path);
+      m_tree.make_hard_link(normalise(target, in), rel);
     } else if (type == AE_IFLNK) {
-      fs::create_symlink(archive_entry_symlink(entry), path);
+      m_tree.make_symlink(rel, archive_entry_symlink(entry));
     } else if (type == AE_IFREG) {
-      write_data(a, path, archive_entry_perm(entry));
+      write_data(a, m_tree, rel, archive_entry_perm(entry));
       m_summary.file_bytes += static_cast<std::uint64_t>(archive_entry_size(entry));
     } else {
       throw Error(fmt::format("artifact of {}: /{} is a device node or fifo", in.package, rel),
@@ -134,6 +141,7 @@ class Assembler {
   std::map<std::string, Claim> m_claims;
   std::map<std::string, std::int64_t> m_mtimes;
   TreeSummary m_summary;
+  RootedTree m_tree;  // last: its owner lookup reads m_claims
 };
 
 void set_times(const fs::path& path, std::int64_t when, bool chown_root) {
@@ -167,38 +175,52 @@ TreeSummary assemble_tree(const std::vector<TreeInput>& inputs, const fs::path& 
   return assembler.summary();
 }
 
-bool add_os_release(const fs::path& root, const std::string& os_name, const std::string& version,
+RootedTree rooted_tree(const fs::path& root, const TreeSummary& summary) {
+  return RootedTree(root, [owners = summary.owners](const std::string& path) {
+    auto it = owners.find(path);
+    return it == owners.end() ? std::string() : it->second;
+  });
+}
+
+bool add_os_release(const RootedTree& tree, const std::string& os_name, const std::string& version,
                     std::int64_t epoch) {
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(root / "etc/os-release", ec)) ||
-      fs::exists(fs::symlink_status(root / "usr/lib/os-release", ec))) {
-    return false;
-  }
+  if (tree.exists("etc/os-release") || tree.exists("usr/lib/os-release")) return false;
   std::string id;
   for (char c : to_lower(os_name))
     id += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '-';
-  fs::create_directories(root / "usr/lib");
-  fs::create_directories(root / "etc");
-  write_file_atomic(root / "usr/lib/os-release",
-                    fmt::format("NAME=\"{0}\"\nID={1}\nVERSION=\"{2}\"\nVERSION_ID={2}\n"
-                                "PRETTY_NAME=\"{0} {2}\"\n",
-                                os_name, id, version),
-                    Durability::cache);
-  fs::permissions(root / "usr/lib/os-release", fs::perms(0644));
-  fs::create_symlink("../usr/lib/os-release", root / "etc/os-release");
-  clamp_tree(root, epoch);
+  tree.make_dirs("usr/lib", 0755);
+  tree.make_dirs("etc", 0755);
+  tree.write_file("usr/lib/os-release",
+                  fmt::format("NAME=\"{0}\"\nID={1}\nVERSION=\"{2}\"\nVERSION_ID={2}\n"
+                              "PRETTY_NAME=\"{0} {2}\"\n",
+                              os_name, id, version),
+                  0644);
+  tree.make_symlink("etc/os-release", "../usr/lib/os-release");
+  clamp_tree(tree.root(), epoch);
   return true;
 }
 
-std::vector<std::string> add_mount_points(const fs::path& root) {
+void add_files(const RootedTree& tree, const TreeFiles& files, std::int64_t epoch) {
+  for (const auto& [rel, content] : files) {
+    if (tree.exists(rel)) {
+      std::string owner = tree.owner_of("/" + rel);
+      throw Error(fmt::format("package {} installs /{}, which the image stage writes itself",
+                              owner.empty() ? "(unknown)" : owner, rel),
+                  "remove /" + rel + " from the package (docs/image.md, \"Update agent files\")");
+    }
+    auto slash = rel.rfind('/');
+    if (slash != std::string::npos) tree.make_dirs(rel.substr(0, slash), 0755);
+    tree.write_file(rel, content, 0644);
+  }
+  clamp_tree(tree.root(), epoch);
+}
+
+std::vector<std::string> add_mount_points(const RootedTree& tree) {
   std::vector<std::string> added;
   for (const auto& [name, mode] : {std::pair{"dev", 0755}, {"proc", 0555}, {"sys", 0555},
                                    {"run", 0755}, {"tmp", 01777}}) {
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(root / name, ec))) continue;
-    fs::create_directory(root / name);
-    ::chmod((root / name).c_str(), static_cast<mode_t>(mode));
-    added.emplace_back(name);
+    if (tree.exists(name)) continue;
+    if (tree.make_dir(name, static_cast<mode_t>(mode))) added.emplace_back(name);
   }
   return added;
 }
@@ -218,16 +240,28 @@ std::vector<std::string> tar_paths_named(const fs::path& tar, const std::string&
   return out;
 }
 
-std::vector<std::string> move_boot_files(const fs::path& root, const fs::path& boot_dir) {
+std::vector<std::string> move_boot_files(const RootedTree& tree, const fs::path& boot_dir) {
   std::vector<std::string> names;
-  std::error_code ec;
-  if (!fs::is_directory(root / "boot", ec)) return names;
-  for (const auto& entry : fs::directory_iterator(root / "boot")) {
-    if (entry.is_regular_file() && !entry.is_symlink()) names.push_back(entry.path().filename());
+  if (!tree.is_directory("boot")) return names;
+  Fd boot = tree.open_dir("boot");
+  auto close_dir = [](DIR* d) { ::closedir(d); };
+  std::unique_ptr<DIR, decltype(close_dir)> listing(::fdopendir(::dup(boot.fd)), close_dir);
+  if (!listing) throw Error(fmt::format("cannot list /boot in the root tree: {}", std::strerror(errno)));
+  while (const dirent* e = ::readdir(listing.get())) {
+    struct stat st {};
+    if (::fstatat(boot.fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+      names.emplace_back(e->d_name);
+    }
   }
   std::sort(names.begin(), names.end());
   fs::create_directories(boot_dir);
-  for (const auto& name : names) fs::rename(root / "boot" / name, boot_dir / name);
+  Fd out(::open(boot_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  for (const auto& name : names) {
+    if (::renameat(boot.fd, name.c_str(), out.fd, name.c_str()) != 0) {
+      throw Error(fmt::format("cannot move /boot/{} to {}: {}", name, boot_dir.string(),
+                              std::strerror(errno)));
+    }
+  }
   return names;
 }
 

@@ -1,6 +1,8 @@
 // The stages in order, and the one preparation they share.
 #include "osbuild/pipeline/pipeline.h"
 
+#include "osbuild/repo/image_root.h"
+
 namespace osbuild::pipeline {
 
 void prepare(Context& ctx) {
@@ -29,6 +31,15 @@ build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
                           const build::NoopCheck* noop) {
   prepare(ctx);
   return build::run_build(ctx, options, noop);
+}
+
+image::ImageSummary image(Context& ctx, image::ImageOptions options) {
+  options.repo = [&ctx] {
+    repo::PublishTrust trust = repo::publish_trust(ctx);
+    return image::RepoTrust{trust.repo, trust.root_json, trust.metadata_base_url.value_or(""),
+                            trust.targets_url.value_or("")};
+  };
+  return image::run_image(ctx, options);
 }
 
 kit::BuiltKit build_kit(Context& ctx, const std::string& name) {

@@ -82,7 +82,7 @@ class Release {
         image::ImageOptions o;
         o.variant = variant;
         o.force = force ? image::Force::yes : image::Force::no;
-        auto s = image::run_image(m_ctx, o);
+        auto s = image(m_ctx, o);
         m_result.outputs.image_dir = s.dir;
         if (auto record = workspace::find_image_record(s.dir)) {
           m_result.outputs.disk = record->file("disk");

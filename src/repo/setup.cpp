@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "osbuild/config/load.h"
+#include "osbuild/repo/image_root.h"
 #include "osbuild/util/hash.h"
 #include "osbuild/util/text.h"
 #include "osbuild/util/units.h"
@@ -451,3 +452,23 @@ void pause_point(std::string_view step) {
 }
 
 }  // namespace osbuild::repo::detail
+
+namespace osbuild::repo {
+
+PublishTrust publish_trust(const Context& ctx) {
+  detail::Setup s;
+  s.repo_name = detail::repo_name(ctx);
+  s.config = detail::repo_config(ctx, s.repo_name);
+  if (s.config.root_role_url) s.transport = make_transport(ctx.settings);
+  s.now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  PublishTrust trust;
+  trust.repo = s.repo_name;
+  trust.origin = s.config.root_role_url.value_or("roles/" + s.repo_name + ".root.json");
+  trust.root_json = detail::trusted_root_text(ctx, s, detail::NeedKeys::yes);
+  verify_self_signed_root(Metadata::parse(trust.root_json, trust.origin), trust.origin);
+  trust.metadata_base_url = s.config.metadata_base_url;
+  trust.targets_url = s.config.targets_url;
+  return trust;
+}
+
+}  // namespace osbuild::repo

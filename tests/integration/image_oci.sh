@@ -8,7 +8,8 @@ image_project "$TEST_TMP/p"
 cd "$PROJECT" || exit 1
 OCI=$PROJECT/build/images/oci-dev
 VERSION=1.0.0
-# The closure is app, base and kernel (buildonly is build-time only), plus the os-release layer.
+# The closure is app, base and kernel (buildonly is build-time only), plus the osbuild layer
+# (os-release and the update agent files).
 LAYERS=4
 
 # make_arch ARCH: builds the variant for ARCH and writes its image and OCI manifest.
@@ -66,7 +67,7 @@ created = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime
 assert d["created"] == created, (d["created"], created)
 assert d["rootfs"]["type"] == "layers", d
 assert [h["created_by"] for h in d["history"]] == ["osbuild package base 1.0.0",
-    "osbuild package app 1.0.0", "osbuild package kernel 1.0.0", "osbuild os-release"], d["history"]' \
+    "osbuild package app 1.0.0", "osbuild package kernel 1.0.0", "osbuild os-release, update agent files"], d["history"]' \
   "$PROJECT/build/.osbuild/variants/x86_64/dev.json" ||
   fail "config: $config"
 

@@ -4,8 +4,10 @@
 // boot partition → GPT disk(s) → qcow2/vmdk, update images, image.json and an SPDX SBOM, all in
 // build/images/<arch>-<variant>/<version>/, cached in the store by the action key.
 #include <filesystem>
+#include <functional>
 #include <string>
 
+#include "osbuild/image/updog.h"
 #include "osbuild/workspace/context.h"
 
 namespace osbuild::image {
@@ -19,6 +21,10 @@ struct ImageOptions {
   Force force = Force::no;
   Explain explain = Explain::no;
   Oci oci = Oci::no;
+  // The repository the image will be published to, with its trusted root, for the update agent
+  // (docs/image.md). The pipeline supplies it (pipeline::image); it is called once the variant and
+  // its build record have been checked, before the image's key is computed.
+  std::function<RepoTrust()> repo;
 };
 
 enum class ImageOutcome { made, restored, up_to_date };

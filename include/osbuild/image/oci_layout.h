@@ -2,7 +2,8 @@
 // The root tree as an OCI image layout (docs/image.md, "Container image (--oci)"):
 // build/images/oci-<variant>/ holds `oci-layout`, `index.json` and `blobs/sha256/`. Each package
 // of the run-time closure is one uncompressed layer, its artifact tar as is, in dependency order;
-// a last layer carries os-release when no package installs it. index.json names one image index
+// a last layer carries what the image stage writes into the root tree: os-release when no package
+// installs it, and the update agent's files (updog.h). index.json names one image index
 // per release version (annotation org.opencontainers.image.ref.name = the version), and that index
 // holds one manifest per architecture built, so `oci:<dir>:<version>` is a multi-arch image.
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "osbuild/image/record.h"
+#include "osbuild/image/tree.h"
 #include "osbuild/util/arch.h"
 #include "osbuild/util/json.h"
 
@@ -62,6 +64,7 @@ struct OciRequest {
   OciImage image;             // layers are filled in by write_oci_layout
   // The packages in layer order with their artifact tars (verified, in the store).
   std::vector<std::pair<const PackageRecord*, std::filesystem::path>> packages;
+  TreeFiles files;  // the files the image stage adds (update_files), in the last layer
 };
 
 struct OciResult {

@@ -4,8 +4,12 @@
 // than a shared folder) are an error naming both.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "osbuild/image/rooted.h"
 
 namespace osbuild::image {
 
@@ -17,21 +21,31 @@ struct TreeInput {
 struct TreeSummary {
   std::uint64_t entries = 0;
   std::uint64_t file_bytes = 0;  // sum of regular file sizes
+  std::map<std::string, std::string> owners;  // "/usr/lib" → the package that installed it first
 };
 
+// The root tree of an assembled summary: errors about a link name the package that installed it.
+RootedTree rooted_tree(const std::filesystem::path& root, const TreeSummary& summary);
+
 // Unpacks each artifact into `root` (created empty), refusing conflicts, then fixes ownership and
-// times. `variant_manifest` is named in the conflict message.
+// times. `variant_manifest` is named in the conflict message. Every entry is created through a
+// RootedTree: a link an earlier entry made is followed inside the tree, never out of it.
 TreeSummary assemble_tree(const std::vector<TreeInput>& inputs, const std::filesystem::path& root,
                           std::int64_t epoch, const std::string& variant_manifest);
 
 // Writes usr/lib/os-release and the etc/os-release link when no package provides either; returns
 // whether it did.
-bool add_os_release(const std::filesystem::path& root, const std::string& os_name,
-                    const std::string& version, std::int64_t epoch);
+bool add_os_release(const RootedTree& tree, const std::string& os_name, const std::string& version,
+                    std::int64_t epoch);
+
+// Files osbuild writes into the root tree (path without the leading '/', content), each 0644 in
+// folders made 0755. A file a package installed already is an error naming the package.
+using TreeFiles = std::vector<std::pair<std::string, std::string>>;
+void add_files(const RootedTree& tree, const TreeFiles& files, std::int64_t epoch);
 
 // Creates the folders init mounts onto (/dev, /proc, /sys, /run and /tmp, sticky) when no package
 // installed them; returns the ones it made.
-std::vector<std::string> add_mount_points(const std::filesystem::path& root);
+std::vector<std::string> add_mount_points(const RootedTree& tree);
 
 // The paths in an artifact tar whose file name is `file_name` (folders excepted).
 std::vector<std::string> tar_paths_named(const std::filesystem::path& tar,
@@ -39,7 +53,7 @@ std::vector<std::string> tar_paths_named(const std::filesystem::path& tar,
 
 // Moves the regular files under root/boot (the kernel vmlinuz*, initrd*, …) into `boot_dir`,
 // leaving root/boot empty as Bottlerocket does; returns their names, sorted.
-std::vector<std::string> move_boot_files(const std::filesystem::path& root,
+std::vector<std::string> move_boot_files(const RootedTree& tree,
                                          const std::filesystem::path& boot_dir);
 
 // Every entry below `dir` (and `dir`) owned by 0:0 when we may chown, atime and mtime set to

@@ -42,6 +42,11 @@ graph::Plan plan(Context& ctx, const std::string& variant);
 build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
                           const build::NoopCheck* noop = nullptr);
 
+// The image of a variant. The repository it will be published to is resolved first, as `osbuild
+// repo` resolves it (making the development key and root when the project has none), so that the
+// image carries that repository's trusted root for the update agent (docs/image.md).
+image::ImageSummary image(Context& ctx, image::ImageOptions options);
+
 // A kit's packages built in one build (one schedule, one summary), then gathered into
 // build/kits/<kit>/<arch>/.
 kit::BuiltKit build_kit(Context& ctx, const std::string& name);

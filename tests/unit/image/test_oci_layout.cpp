@@ -159,7 +159,7 @@ class OciLayoutWrite : public ::testing::Test {
   }
 
   OciRequest request(Arch arch, const fs::path& out) {
-    OciRequest req{out, sample_image(arch), {}};
+    OciRequest req{out, sample_image(arch), {}, {}};
     req.packages = {{&m_base, m_dir.path() / "base.tar"}, {&m_app, m_dir.path() / "app.tar"}};
     return req;
   }
@@ -248,6 +248,36 @@ TEST_F(OciLayoutWrite, NoOsReleaseLayerWhenAPackageProvidesIt) {
   OciResult r = write_oci_layout(req);
   EXPECT_FALSE(r.os_release_layer);
   EXPECT_EQ(r.layers, 3u);
+}
+
+// The update agent's files join the osbuild layer, beside os-release, or alone when a package
+// provides os-release.
+TEST_F(OciLayoutWrite, UpdateAgentFilesInTheOsbuildLayer) {
+  OciRequest req = request(Arch::x86_64, m_dir.path() / "oci");
+  req.files = {{"etc/updog.toml", "version_lock = \"latest\"\n"},
+               {"usr/share/updog/root.json", "{}"}};
+  OciResult r = write_oci_layout(req);
+  EXPECT_TRUE(r.os_release_layer);
+  Json manifest = read_json(m_dir.path() / "oci/blobs/sha256" / r.manifest_digest);
+  ASSERT_EQ(manifest["layers"].size(), 3u);
+  std::string hex = manifest["layers"][2]["digest"].get<std::string>().substr(7);
+  auto [rc, listing] =
+      testing::shell("tar -tvf " + (m_dir.path() / "oci/blobs/sha256" / hex).string());
+  ASSERT_EQ(rc, 0);
+  EXPECT_NE(listing.find("usr/lib/os-release"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("etc/updog.toml"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("usr/share/updog/root.json"), std::string::npos) << listing;
+  std::string config_hex = manifest["config"]["digest"].get<std::string>().substr(7);
+  EXPECT_EQ(read_json(m_dir.path() / "oci/blobs/sha256" / config_hex)["history"][2]["created_by"],
+            "osbuild os-release, update agent files");
+
+  write_tar(m_dir.path() / "release.tar",
+            {{"etc", "", 'd', 0755}, {"etc/os-release", "NAME=custom\n"}});
+  PackageRecord release = package("release", {}, sha("release.tar"));
+  req.packages.emplace_back(&release, m_dir.path() / "release.tar");
+  r = write_oci_layout(req);
+  EXPECT_FALSE(r.os_release_layer);
+  EXPECT_EQ(r.layers, 4u);
 }
 
 TEST_F(OciLayoutWrite, DamagedIndexIsAnErrorNamingIt) {

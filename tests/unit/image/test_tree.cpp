@@ -80,7 +80,7 @@ TEST_F(TreeTest, RefusesEntriesOutsideTheRoot) {
 TEST_F(TreeTest, OsReleaseOnlyWhenNoPackageProvidesIt) {
   auto a = tar("a", {{"usr/bin/a", "A"}});
   assemble_tree({a}, root(), 1700000000, "v.toml");
-  EXPECT_TRUE(add_os_release(root(), "Hello OS", "1.4.0", 1700000000));
+  EXPECT_TRUE(add_os_release(RootedTree(root()), "Hello OS", "1.4.0", 1700000000));
   std::string text = read_file_or_throw(root() / "usr/lib/os-release");
   EXPECT_NE(text.find("NAME=\"Hello OS\"\nID=hello-os\n"), std::string::npos) << text;
   EXPECT_NE(text.find("VERSION_ID=1.4.0\n"), std::string::npos) << text;
@@ -88,14 +88,64 @@ TEST_F(TreeTest, OsReleaseOnlyWhenNoPackageProvidesIt) {
 
   auto provided = tar("os-release", {{"usr/lib/os-release", "NAME=custom\n"}});
   assemble_tree({provided}, root(), 1700000000, "v.toml");
-  EXPECT_FALSE(add_os_release(root(), "Hello OS", "1.4.0", 1700000000));
+  EXPECT_FALSE(add_os_release(RootedTree(root()), "Hello OS", "1.4.0", 1700000000));
   EXPECT_EQ(read_file_or_throw(root() / "usr/lib/os-release"), "NAME=custom\n");
+}
+
+// Links a package installs are followed inside the root, never out of it: a later entry, the
+// os-release the stage writes and the boot files all stay in the tree.
+TEST_F(TreeTest, LinksOutOfTheRootLeadNowhereOnTheHost) {
+  fs::path host = m_dir.path() / "host";
+  fs::create_directories(host);
+  auto evil = tar("evil", {{"usr", "", 'd', 0755}, {"usr/lib", host.string(), 'l'},
+                           {"etc", "../../../" + host.filename().string(), 'l'},
+                           {"boot", host.string(), 'l'}});
+  auto later = tar("later", {{"usr/lib/libx.so", "x"}});
+  try {
+    assemble_tree({evil, later}, root(), 1700000000, "v.toml");
+    FAIL() << "an entry went through the link";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/usr/lib is a link to " + host.string() +
+                                         " (installed by package evil)"),
+              std::string::npos)
+        << e.what();
+  }
+  auto summary = assemble_tree({evil}, root(), 1700000000, "v.toml");
+  RootedTree tree = rooted_tree(root(), summary);
+  try {
+    add_os_release(tree, "Hello OS", "1.4.0", 1700000000);
+    FAIL() << "os-release went through the link";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("installed by package evil"), std::string::npos)
+        << e.what();
+  }
+  fs::create_directories(host / "keep");  // a host folder with content that must stay there
+  write_file_atomic(host / "keep/vmlinuz", "host file");
+  EXPECT_TRUE(move_boot_files(tree, m_dir.path() / "bootpart").empty());
+  EXPECT_EQ(read_file_or_throw(host / "keep/vmlinuz"), "host file");
+  fs::remove_all(host / "keep");
+  EXPECT_TRUE(fs::is_empty(host));
+}
+
+TEST_F(TreeTest, FilesTheStageWritesRefuseAPackagesCopy) {
+  auto a = tar("agent", {{"etc/updog.toml", "mine"}});
+  auto summary = assemble_tree({a}, root(), 1700000000, "v.toml");
+  RootedTree tree = rooted_tree(root(), summary);
+  add_files(tree, {{"usr/share/updog/root.json", "{}"}}, 1700000000);
+  EXPECT_EQ(read_file_or_throw(root() / "usr/share/updog/root.json"), "{}");
+  try {
+    add_files(tree, {{"etc/updog.toml", "x"}}, 1700000000);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "package agent installs /etc/updog.toml, which the image stage writes "
+                           "itself");
+  }
 }
 
 TEST_F(TreeTest, BootFilesMoveToTheBootPartition) {
   auto k = tar("kernel", {{"boot/vmlinuz", "K"}, {"boot/initrd.img", "I"}, {"usr/lib/x", "x"}});
   assemble_tree({k}, root(), 1700000000, "v.toml");
-  auto moved = move_boot_files(root(), m_dir.path() / "boot");
+  auto moved = move_boot_files(RootedTree(root()), m_dir.path() / "boot");
   EXPECT_EQ(moved, (std::vector<std::string>{"initrd.img", "vmlinuz"}));
   EXPECT_EQ(read_file_or_throw(m_dir.path() / "boot/vmlinuz"), "K");
   EXPECT_TRUE(fs::is_empty(root() / "boot"));
