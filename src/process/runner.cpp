@@ -151,6 +151,12 @@ bool hands_over_terminal(const Command& c) {
   } else if (p.foreground) {
     take_terminal(::getpid());
   }
+  for (int fd : c.keep_fds) {
+    if (::fcntl(fd, F_SETFD, 0) != 0) {
+      dprintf(2, "osbuild: cannot hand descriptor %d to the command: %s\n", fd, std::strerror(errno));
+      ::_exit(127);
+    }
+  }
   if (!c.cwd.empty() && ::chdir(c.cwd.c_str()) != 0) {
     dprintf(2, "osbuild: cannot enter %s: %s\n", c.cwd.c_str(), std::strerror(errno));
     ::_exit(127);
