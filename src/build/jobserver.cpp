@@ -1,12 +1,11 @@
 #include "osbuild/build/jobserver.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,8 +26,9 @@ constexpr std::size_t k_max_tokens = 4096;
 Error jobserver_error(const fs::path& fifo, const std::string& what) {
   return Error(fmt::format("cannot make the build's jobserver {}: {}: {}", fifo.string(), what,
                            std::strerror(errno)),
-               "the build folder must be on a local file system that holds fifos (mkfifo); "
-               "remove " + fifo.string() + " if something else is in its place");
+               fmt::format("the build folder must be on a file system that holds fifos "
+                           "(mkfifo); remove {} if something else is in its place",
+                           fifo.string()));
 }
 
 int open_fifo(const fs::path& fifo, int flags) {
@@ -53,8 +53,8 @@ JobserverForm jobserver_form(std::string_view version_text) {
 JobserverForm probe_jobserver_form(process::Runner& runner) {
   process::Command command;
   command.argv = {"make", "--version"};
-  command.env = std::map<std::string, std::string>{{"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                                                   {"LC_ALL", "C"}};
+  command.env =
+      std::map<std::string, std::string>{{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LC_ALL", "C"}};
   command.out = process::Sink::capture;
   command.err = process::Sink::null;
   command.time_limit = std::chrono::seconds(10);
@@ -93,9 +93,8 @@ Jobserver::~Jobserver() {
 }
 
 std::string Jobserver::makeflags() const {
-  std::string auth = m_form == JobserverForm::fifo
-                         ? "fifo:" + m_fifo.string()
-                         : fmt::format("{},{}", m_read, m_write);
+  std::string auth = m_form == JobserverForm::fifo ? "fifo:" + m_fifo.string()
+                                                   : fmt::format("{},{}", m_read, m_write);
   return fmt::format("-j{} --jobserver-auth={}", m_jobs, auth);
 }
 

@@ -163,7 +163,8 @@ void close_on_exec_from(int first) {
   close_on_exec_from(3);
   for (int fd : c.keep_fds) {
     if (::fcntl(fd, F_SETFD, 0) != 0) {
-      dprintf(2, "osbuild: cannot hand descriptor %d to the command: %s\n", fd, std::strerror(errno));
+      dprintf(2, "osbuild: cannot hand descriptor %d to the command: %s\n", fd,
+              std::strerror(errno));
       ::_exit(127);
     }
   }

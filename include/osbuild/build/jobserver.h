@@ -61,8 +61,8 @@ class Jobserver final : public JobTokens {
   fs::path m_fifo;
   std::size_t m_jobs;
   JobserverForm m_form;
-  int m_fd = -1;     // osbuild's own: read-write, non-blocking, close-on-exec
-  int m_read = -1;   // the builds' ends in the pipe form: blocking, handed over at exec only
+  int m_fd = -1;    // osbuild's own: read-write, non-blocking, close-on-exec
+  int m_read = -1;  // the builds' ends in the pipe form: blocking, handed over at exec only
   int m_write = -1;
 };
 

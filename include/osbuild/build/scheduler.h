@@ -20,9 +20,9 @@ struct ScheduleNode {
 class JobTokens {
  public:
   virtual ~JobTokens() = default;
-  virtual bool try_acquire() = 0;                            // a free token, without waiting
-  virtual void wait(std::chrono::milliseconds limit) = 0;   // until one may be free, or `limit`
-  virtual void release() = 0;                                // gives a token back
+  virtual bool try_acquire() = 0;                          // a free token, without waiting
+  virtual void wait(std::chrono::milliseconds limit) = 0;  // until one may be free, or `limit`
+  virtual void release() = 0;                              // gives a token back
   // Nothing runs: the pool back to its full count (tokens that a killed build held are lost).
   virtual void refill() = 0;
 };
@@ -37,8 +37,7 @@ enum class NodeState { pending, succeeded, failed, skipped };
 std::vector<NodeState> run_schedule(const std::vector<ScheduleNode>& nodes, std::size_t jobs,
                                     OnFailure on_failure,
                                     const std::function<bool(std::size_t)>& run,
-                                    const std::function<bool()>& stop,
-                                    JobTokens* tokens = nullptr);
+                                    const std::function<bool()>& stop, JobTokens* tokens = nullptr);
 
 // Each node's priority: its weight plus the largest priority among its dependents.
 std::vector<double> critical_path_priorities(const std::vector<ScheduleNode>& nodes);

@@ -73,7 +73,8 @@ TEST(BuildEnv, ReleaseVersionOnlyWhenUsed) {
   std::filesystem::path tools;
   BuildPaths paths = BuildPaths::under("/w/os-release");
   auto pkg = make_package(true);
-  auto env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0", ""});
+  auto env =
+      build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0", ""});
   EXPECT_EQ(env["OSBUILD_OS_NAME"], "hello-os");
   EXPECT_EQ(env["OSBUILD_RELEASE_VERSION"], "1.4.0");
   pkg.build.env.clear();

@@ -1,7 +1,5 @@
 // The build's jobserver: its tokens, the form a make reads, what it hands to the sandbox, and
 // the scheduler sharing one pool of tokens with the builds.
-#include "osbuild/build/jobserver.h"
-
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -14,6 +12,7 @@
 
 #include "build_fixture.h"
 #include "fakes/fake_process.h"
+#include "osbuild/build/jobserver.h"
 #include "osbuild/util/fs.h"
 
 namespace osbuild::build {
@@ -158,15 +157,18 @@ int peak_running(std::size_t count, std::size_t jobs, JobTokens& tokens) {
   std::vector<ScheduleNode> nodes(count);
   std::atomic<int> running{0};
   std::atomic<int> peak{0};
-  auto states = run_schedule(nodes, jobs, OnFailure::stop, [&](std::size_t) {
-    int now = ++running;
-    int seen = peak.load();
-    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(20ms);
-    --running;
-    return true;
-  }, [] { return false; }, &tokens);
+  auto states = run_schedule(
+      nodes, jobs, OnFailure::stop,
+      [&](std::size_t) {
+        int now = ++running;
+        int seen = peak.load();
+        while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(20ms);
+        --running;
+        return true;
+      },
+      [] { return false; }, &tokens);
   for (auto s : states) EXPECT_EQ(s, NodeState::succeeded);
   return peak.load();
 }
@@ -220,8 +222,8 @@ TEST_F(PackageBuildTest, TheFifoIsBoundReadWrite) {
   auto command = runner.commands().at(0);
   auto fifo = (build_dir() / ".osbuild" / "jobserver").string();
   std::vector<std::string> bind_fifo = {"--bind", fifo, fifo};
-  auto bind = std::search(command.argv.begin(), command.argv.end(), bind_fifo.begin(),
-                          bind_fifo.end());
+  auto bind =
+      std::search(command.argv.begin(), command.argv.end(), bind_fifo.begin(), bind_fifo.end());
   EXPECT_NE(bind, command.argv.end());
   EXPECT_TRUE(command.keep_fds.empty());
 }

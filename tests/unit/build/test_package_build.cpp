@@ -47,7 +47,8 @@ TEST_F(PackageBuildTest, TheCommandSeesExactlyTheContractEnvironment) {
   auto paths = BuildPaths::under(work_root());
   auto toolchain_env = tc.environment(tools());
   auto expected = build_environment(
-      {pkg, toolchain_env, tools(), paths, Arch::x86_64, 2, 1234, "hello-os", project.file.release_version.str(), ""});
+      {pkg, toolchain_env, tools(), paths, Arch::x86_64, 2, 1234, "hello-os",
+       project.file.release_version.str(), ""});
   EXPECT_EQ(env, expected);
   EXPECT_EQ(env["OSBUILD_PACKAGE_NAME"], "zlib");
   EXPECT_EQ(env["CC"], "/usr/bin/gcc");
