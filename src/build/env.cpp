@@ -43,6 +43,12 @@ std::map<std::string, std::string> build_environment(const EnvRequest& req) {
       env[name] = value;
     }
   }
+  if (!req.makeflags.empty()) {
+    // A plain `make` (or cargo) joins the build's jobserver; `make -jN` would start a pool of
+    // its own beside it.
+    env["MAKEFLAGS"] = req.makeflags;
+    env["CARGO_MAKEFLAGS"] = req.makeflags;
+  }
   if (req.package.uses_release_version) {
     env["OSBUILD_OS_NAME"] = req.os_name;
     env["OSBUILD_RELEASE_VERSION"] = req.release_version;

@@ -113,7 +113,7 @@ std::vector<std::string> script_command(const fs::path& script) {
 // destdir and tmp writable. Not the project: its keys, other packages and build outputs.
 sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package& pkg,
                                   const BuildPaths& paths) {
-  sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {}, {}};
+  sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {}, {}, {}};
   spec.read_only = {paths.sources, paths.sysroot, pkg.dir, bc.tool_dir};
   for (const auto& dir : bc.toolchain.installation()) spec.read_only.push_back(dir);
   std::error_code ec;
@@ -128,11 +128,16 @@ sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package&
     fs::create_directories(bc.zig_cache);
     spec.writable.push_back(bc.zig_cache);
   }
+  if (bc.jobserver != nullptr) {
+    // The jobserver's fifo, read-write, or its two descriptors: nothing else of osbuild's.
+    for (const auto& fifo : bc.jobserver->bound_paths()) spec.writable.push_back(fifo);
+    spec.inherited_fds = bc.jobserver->inherited_fds();
+  }
   return spec;
 }
 
 std::vector<std::vector<std::string>> build_commands(
-    const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args) {
+    const config::Package& pkg, const std::vector<std::string>& configure_args) {
   std::vector<std::vector<std::string>> out;
   for (const auto& patch : pkg.build.patches) {
     out.push_back({"patch", "-p1", "-N", "-i", (pkg.dir / patch).string()});
@@ -140,26 +145,26 @@ std::vector<std::vector<std::string>> build_commands(
   if (!pkg.build.steps.empty()) {
     return out;  // the steps run through run_steps, each cached on its own
   }
-  std::string j = std::to_string(jobs);
+  // A plain make (cmake's too) joins the build's jobserver through MAKEFLAGS.
   switch (pkg.build.system) {
     case config::BuildSystem::script:
       out.push_back(script_command(pkg.dir / pkg.build.script));
       break;
     case config::BuildSystem::make:
-      out.push_back({"sh", "-c", "make -j" + j + " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
+      out.push_back({"sh", "-c", "make && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
       break;
     case config::BuildSystem::cmake:
       out.push_back({"sh", "-c",
                      "cmake -S . -B _osbuild -DCMAKE_INSTALL_PREFIX=/usr "
-                     "-DCMAKE_BUILD_TYPE=Release && cmake --build _osbuild -j" +
-                         j + " && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild"});
+                     "-DCMAKE_BUILD_TYPE=Release && cmake --build _osbuild && "
+                     "DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild"});
       break;
     case config::BuildSystem::autotools:
       out.push_back({"sh", "-c",
                      "./configure --prefix=/usr " +
                          (configure_args.empty() ? std::string("--host=\"$OSBUILD_TARGET\"")
                                                  : join(configure_args, " ")) +
-                         " && make -j" + j + " && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
+                         " && make && make install DESTDIR=\"$OSBUILD_DESTDIR\""});
       break;
   }
   return out;
@@ -190,7 +195,8 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                  bc.jobs,
                  bc.source_date_epoch,
                  bc.project.file.name,
-                 bc.project.file.release_version.str()};
+                 bc.project.file.release_version.str(),
+                 bc.jobserver != nullptr ? bc.jobserver->makeflags() : std::string()};
   auto env = build_environment(req);
   auto spec = sandbox_spec(bc, pkg, paths);
   PackageResult out;
@@ -206,7 +212,7 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
     }
     return true;
   };
-  for (const auto& command : build_commands(pkg, bc.jobs, bc.toolchain.autotools_args())) {
+  for (const auto& command : build_commands(pkg, bc.toolchain.autotools_args())) {
     if (!run.command(command, command[0] == "patch"
                                   ? "patch " + fs::path(command.back()).filename().string()
                                   : "")) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "osbuild/build/env.h"
+#include "osbuild/build/jobserver.h"
 #include "osbuild/config/model.h"
 #include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
@@ -31,6 +32,8 @@ struct BuildContext {
   // The sandbox the `sandbox` setting names, already seen to start (run_build opens it before
   // anything runs); build_package refuses `none`.
   sandbox::SandboxKind sandbox = sandbox::SandboxKind::sealed;
+  // The run's one jobserver, handed to every build (docs/build.md "Parallelism"); null: none.
+  Jobserver* jobserver = nullptr;
 };
 
 struct StepOutcome {
@@ -83,9 +86,10 @@ void materialise(const BuildContext& bc, const std::string& name, const fs::path
 std::vector<std::string> script_command(const std::filesystem::path& script);
 
 // The commands a build system runs, as argv vectors (`sh -c …` for the obvious ones).
-// `configure_args` go to autotools' configure (--host and --build when cross-compiling).
+// `configure_args` go to autotools' configure (--host and --build when cross-compiling). make runs
+// without -j: it takes its jobs from the build's jobserver (MAKEFLAGS).
 std::vector<std::vector<std::string>> build_commands(
-    const config::Package& pkg, long jobs, const std::vector<std::string>& configure_args = {});
+    const config::Package& pkg, const std::vector<std::string>& configure_args = {});
 
 // The report of a failed command: the command, the last lines of the log, the log path and the
 // program that was missing when the log says so.

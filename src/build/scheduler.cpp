@@ -23,9 +23,10 @@ namespace {
 
 class Scheduler {
  public:
-  Scheduler(const std::vector<ScheduleNode>& nodes, OnFailure on_failure)
+  Scheduler(const std::vector<ScheduleNode>& nodes, OnFailure on_failure, JobTokens* tokens)
       : m_nodes(nodes),
         m_on_failure(on_failure),
+        m_tokens(tokens),
         m_state(nodes.size(), NodeState::pending),
         m_started(nodes.size(), false),
         m_priority(critical_path_priorities(nodes)) {
@@ -43,9 +44,16 @@ class Scheduler {
  private:
   // The ready node with the highest priority, or SIZE_MAX. Skips nodes whose deps failed.
   std::size_t next_ready();
+  // Whether one more node may start now: the first always; another with a token in hand.
+  bool take_slot();
+  // After a node ended: the tokens that no running node needs go back, all of them when nothing
+  // runs (with those a killed build took).
+  void give_back_tokens();
 
   const std::vector<ScheduleNode>& m_nodes;
   OnFailure m_on_failure;
+  JobTokens* m_tokens;
+  std::size_t m_held = 0;  // tokens taken from m_tokens: one per running node beyond the first
   std::vector<NodeState> m_state;
   std::vector<bool> m_started;
   std::vector<double> m_priority;
@@ -78,6 +86,18 @@ std::size_t Scheduler::next_ready() {
   return best;
 }
 
+bool Scheduler::take_slot() {
+  if (m_tokens == nullptr || m_running == 0) return true;
+  if (m_held < m_running && m_tokens->try_acquire()) ++m_held;
+  return m_held >= m_running;
+}
+
+void Scheduler::give_back_tokens() {
+  if (m_tokens == nullptr) return;
+  for (; m_held + 1 > std::max<std::size_t>(m_running, 1); --m_held) m_tokens->release();
+  if (m_running == 0) m_tokens->refill();
+}
+
 std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
                                       const std::function<bool()>& stop) {
   std::vector<std::thread> threads;
@@ -86,6 +106,14 @@ std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool
     bool stopping = stop() || (m_failed && m_on_failure == OnFailure::stop);
     std::size_t next = stopping ? SIZE_MAX : next_ready();
     if (next != SIZE_MAX && m_running < std::max<std::size_t>(jobs, 1)) {
+      if (!take_slot()) {
+        // The builds hold every token: wait for one, with the lock free so that nodes can end
+        // (an ending node gives its token back, which wakes the wait).
+        lock.unlock();
+        m_tokens->wait(std::chrono::milliseconds(100));
+        lock.lock();
+        continue;
+      }
       m_started[next] = true;
       ++m_running;
       threads.emplace_back([this, next, &run] {
@@ -94,6 +122,7 @@ std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool
         m_state[next] = ok ? NodeState::succeeded : NodeState::failed;
         m_failed = m_failed || !ok;
         --m_running;
+        give_back_tokens();
         m_changed.notify_all();
       });
       continue;
@@ -119,8 +148,8 @@ std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool
 std::vector<NodeState> run_schedule(const std::vector<ScheduleNode>& nodes, std::size_t jobs,
                                     OnFailure on_failure,
                                     const std::function<bool(std::size_t)>& run,
-                                    const std::function<bool()>& stop) {
-  return Scheduler(nodes, on_failure).run(jobs, run, stop);
+                                    const std::function<bool()>& stop, JobTokens* tokens) {
+  return Scheduler(nodes, on_failure, tokens).run(jobs, run, stop);
 }
 
 }  // namespace osbuild::build

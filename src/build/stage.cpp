@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "osbuild/build/build.h"
 #include "osbuild/build/noop.h"
@@ -325,8 +326,16 @@ BuildSummary Stage::run() {
       return false;
     }
   };
+  // One jobserver for every build of the run, made only when something is to be built.
+  std::optional<Jobserver> jobserver;
+  if (std::any_of(nodes.begin(), nodes.end(), [](const ScheduleNode& n) { return !n.done; })) {
+    jobserver.emplace(m_bc.build_dir / ".osbuild" / "jobserver",
+                      static_cast<std::size_t>(m_bc.jobs), probe_jobserver_form(m_bc.runner));
+    m_bc.jobserver = &*jobserver;
+  }
   auto states = run_schedule(nodes, static_cast<std::size_t>(m_bc.jobs), m_options.on_failure, run,
-                             [this] { return m_bc.runner.interrupted(); });
+                             [this] { return m_bc.runner.interrupted(); }, m_bc.jobserver);
+  m_bc.jobserver = nullptr;
   BuildSummary summary{m_actions.size(), m_built, m_cached, 0, 0};
   for (auto s : states) {
     summary.failed += s == NodeState::failed ? 1 : 0;
@@ -540,7 +549,8 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
                   std::max(1L, ctx.settings.integer("jobs")),
                   source_date_epoch(),
                   ctx.build_dir(),
-                  sandbox_setting(ctx)};
+                  sandbox_setting(ctx),
+                  nullptr};
   if (options.explain == Explain::yes) {
     std::printf("explain: sandbox: %s\n", std::string(sandbox_kind_name(bc.sandbox)).c_str());
     std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),

@@ -1,6 +1,7 @@
 // The real Runner: fork and execve, the child in its own process group, waited for with poll()
 // on a pidfd and the capture pipes, so that a time limit needs no extra thread.
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -122,6 +123,14 @@ bool hands_over_terminal(const Command& c) {
          own_terminal();
 }
 
+// Marks every descriptor from `first` on close-on-exec: one osbuild inherited from its caller, or
+// opened without O_CLOEXEC, must not reach a command (a build sees only what it was handed).
+void close_on_exec_from(int first) {
+  if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  long max = std::min(::sysconf(_SC_OPEN_MAX), 65536L);  // kernels before 5.11
+  for (int fd = first; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 [[noreturn]] void exec_child(const Command& c, const Prepared& p, const Pipe& out,
                              const Pipe& err, pid_t parent) {
   // The handlers came with fork; an interrupt that reached the child through them, or arrived
@@ -150,6 +159,14 @@ bool hands_over_terminal(const Command& c) {
     }
   } else if (p.foreground) {
     take_terminal(::getpid());
+  }
+  close_on_exec_from(3);
+  for (int fd : c.keep_fds) {
+    if (::fcntl(fd, F_SETFD, 0) != 0) {
+      dprintf(2, "osbuild: cannot hand descriptor %d to the command: %s\n", fd,
+              std::strerror(errno));
+      ::_exit(127);
+    }
   }
   if (!c.cwd.empty() && ::chdir(c.cwd.c_str()) != 0) {
     dprintf(2, "osbuild: cannot enter %s: %s\n", c.cwd.c_str(), std::strerror(errno));

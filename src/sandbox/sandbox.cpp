@@ -173,6 +173,7 @@ process::Command sandbox_command(SandboxKind kind, const SandboxSpec& spec,
   out.out = process::Sink::file;
   out.out_file = log;
   out.err = process::Sink::same_as_stdout;
+  out.keep_fds = spec.inherited_fds;  // bwrap and unshare pass inherited descriptors on
   return out;
 }
 

@@ -37,6 +37,8 @@ struct EnvRequest {
   std::int64_t source_date_epoch = 0;
   std::string os_name;  // given to the build only when it uses the release version
   std::string release_version;
+  // The build's jobserver as MAKEFLAGS and CARGO_MAKEFLAGS (Jobserver::makeflags), or empty.
+  std::string makeflags;
 };
 
 std::map<std::string, std::string> build_environment(const EnvRequest& req);

@@ -51,6 +51,9 @@ struct Command {
   // a last piece without one when the stream ends) instead of being kept in Result::out. Called
   // on the thread that runs the command.
   std::function<void(std::string_view line)> on_line;
+  // Descriptors of the caller that the child keeps, at the same numbers (a jobserver's pipe).
+  // Every other descriptor osbuild opens is close-on-exec and stays behind.
+  std::vector<int> keep_fds;
 };
 
 struct Result {

@@ -40,6 +40,9 @@ struct SandboxSpec {
   std::vector<fs::path> read_only;  // bound read-only: inputs, package dir, toolchain, osbuild
   // Files made for this build and bound read-only at a fixed place (/etc/passwd → its copy).
   std::vector<std::pair<fs::path, fs::path>> files;
+  // Descriptors the build inherits at the same numbers (a jobserver's pipe, docs/build.md
+  // "Parallelism"); no other descriptor of osbuild reaches it.
+  std::vector<int> inherited_fds;
 };
 
 // The host paths a sealed build sees read-only before its own folders: /usr and the links or

@@ -33,7 +33,7 @@ class PackageBuildTest : public ::testing::Test {
 
   BuildContext context() {
     return BuildContext{project, *store, runner,  tc,   tools(),         {},
-                        arch,    2,      1234,    build_dir(), sandbox_kind};
+                        arch,    2,      1234,    build_dir(), sandbox_kind, nullptr};
   }
 
   PackageResult build(const std::string& key = std::string(64, '1'),

@@ -29,7 +29,7 @@ TEST(BuildEnv, HoldsExactlyTheContract) {
   std::filesystem::path tools = "/b/tools";
   BuildPaths paths = BuildPaths::under("/w/zlib");
   auto env =
-      build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
+      build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0", ""});
   std::vector<std::string> names;
   for (const auto& [name, value] : env) {
     names.push_back(name);
@@ -64,7 +64,7 @@ TEST(BuildEnv, HoldsExactlyTheContract) {
   EXPECT_EQ(env["CFLAGS"], "-O0");  // the package's env wins
   EXPECT_EQ(env["PATH"], "/b/tools:/usr/local/bin:/usr/bin:/bin");
   pkg.build.env.clear();
-  env = build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0"});
+  env = build_environment({pkg, tc, tools, paths, Arch::aarch64, 4, 1234, "hello-os", "1.4.0", ""});
   EXPECT_EQ(env["CFLAGS"], "-O2 -ffile-prefix-map=/w/zlib=. -mcpu=generic");
 }
 
@@ -73,12 +73,13 @@ TEST(BuildEnv, ReleaseVersionOnlyWhenUsed) {
   std::filesystem::path tools;
   BuildPaths paths = BuildPaths::under("/w/os-release");
   auto pkg = make_package(true);
-  auto env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  auto env =
+      build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0", ""});
   EXPECT_EQ(env["OSBUILD_OS_NAME"], "hello-os");
   EXPECT_EQ(env["OSBUILD_RELEASE_VERSION"], "1.4.0");
   pkg.build.env.clear();
   pkg.uses_release_version = false;
-  env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0"});
+  env = build_environment({pkg, tc, tools, paths, Arch::x86_64, 1, 0, "hello-os", "1.4.0", ""});
   EXPECT_EQ(env.count("OSBUILD_RELEASE_VERSION"), 0u);
   EXPECT_EQ(env["CFLAGS"], "-O2 -ffile-prefix-map=/w/os-release=.");
 }
@@ -147,14 +148,14 @@ TEST(BuildCommands, ScriptAndMake) {
   pkg.build.system = config::BuildSystem::script;
   pkg.build.script = "build.sh";
   pkg.build.patches = {"fix.patch"};
-  auto commands = build_commands(pkg, 2);
+  auto commands = build_commands(pkg);
   ASSERT_EQ(commands.size(), 2u);
   EXPECT_EQ(commands[0],
             (std::vector<std::string>{"patch", "-p1", "-N", "-i", "/p/zlib/fix.patch"}));
   EXPECT_EQ(commands[1], (std::vector<std::string>{"sh", "/p/zlib/build.sh"}));
   pkg.build.patches.clear();
   pkg.build.system = config::BuildSystem::make;
-  EXPECT_EQ(build_commands(pkg, 2)[0][2], "make -j2 && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
+  EXPECT_EQ(build_commands(pkg)[0][2], "make && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
 }
 
 // A build script runs by its #! line, as it would from a shell: `set -o pipefail` in a bash script

@@ -8,7 +8,7 @@ namespace {
 
 const std::vector<std::string> k_unshare = {"unshare", "-n", "--pid", "--fork", "--kill-child",
                                             "--"};
-const std::string k_make = "make -j2 && make install DESTDIR=\"$OSBUILD_DESTDIR\"";
+const std::string k_make = "make && make install DESTDIR=\"$OSBUILD_DESTDIR\"";
 
 std::vector<std::string> in_unshare(std::vector<std::string> command) {
   auto argv = k_unshare;
@@ -47,7 +47,8 @@ TEST_F(PackageBuildTest, TheCommandSeesExactlyTheContractEnvironment) {
   auto paths = BuildPaths::under(work_root());
   auto toolchain_env = tc.environment(tools());
   auto expected = build_environment(
-      {pkg, toolchain_env, tools(), paths, Arch::x86_64, 2, 1234, "hello-os", project.file.release_version.str()});
+      {pkg, toolchain_env, tools(), paths, Arch::x86_64, 2, 1234, "hello-os",
+       project.file.release_version.str(), ""});
   EXPECT_EQ(env, expected);
   EXPECT_EQ(env["OSBUILD_PACKAGE_NAME"], "zlib");
   EXPECT_EQ(env["CC"], "/usr/bin/gcc");
@@ -225,7 +226,7 @@ TEST_F(PackageBuildTest, CrossAutotoolsGetsHostAndBuildTriples) {
   auto argv = runner.commands().at(0).argv;
   EXPECT_EQ(argv.back(),
             "./configure --prefix=/usr --host=aarch64-linux-gnu --build=x86_64-linux-gnu && "
-            "make -j2 && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
+            "make && make install DESTDIR=\"$OSBUILD_DESTDIR\"");
   EXPECT_EQ(runner.commands().at(0).env->at("OSBUILD_TARGET"), "aarch64-linux-gnu");
 }
 
@@ -243,14 +244,14 @@ TEST_F(PackageBuildTest, MaterialiseReplacesThePackageFolder) {
 TEST(BuildCommands, CmakeAndNativeAutotools) {
   config::Package pkg;
   pkg.build.system = config::BuildSystem::cmake;
-  auto cmake = build_commands(pkg, 8);
+  auto cmake = build_commands(pkg);
   ASSERT_EQ(cmake.size(), 1u);
   EXPECT_EQ(cmake[0][2],
             "cmake -S . -B _osbuild -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=Release && "
-            "cmake --build _osbuild -j8 && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild");
+            "cmake --build _osbuild && DESTDIR=\"$OSBUILD_DESTDIR\" cmake --install _osbuild");
   pkg.build.system = config::BuildSystem::autotools;
-  EXPECT_EQ(build_commands(pkg, 1)[0][2],
-            "./configure --prefix=/usr --host=\"$OSBUILD_TARGET\" && make -j1 && make install "
+  EXPECT_EQ(build_commands(pkg)[0][2],
+            "./configure --prefix=/usr --host=\"$OSBUILD_TARGET\" && make && make install "
             "DESTDIR=\"$OSBUILD_DESTDIR\"");
 }
 
@@ -259,7 +260,7 @@ TEST(BuildCommands, StepsLeaveOnlyThePatches) {
   pkg.dir = "/p";
   pkg.build.patches = {"a.patch"};
   pkg.build.steps.push_back({"all", {}, "make", {}});
-  auto commands = build_commands(pkg, 1);
+  auto commands = build_commands(pkg);
   ASSERT_EQ(commands.size(), 1u);
   EXPECT_EQ(commands[0][0], "patch");
 }

@@ -107,7 +107,7 @@ TEST_F(StepsTest, AFailedStepKeepsTheSnapshotsBeforeIt) {
     write(c.cwd / "deps.out", "vendored\n");
   });
   BuildContext bc{project, *store, failing, tc, tools(), {}, arch, 2, 1234, build_dir(),
-                  sandbox_kind};
+                  sandbox_kind, nullptr};
   EXPECT_FALSE(build_package(bc, pkg, {}, std::string(64, '1'), inputs).ok);
   auto result = build();  // through the fixture's runner, where compile works
   ASSERT_TRUE(result.ok);

@@ -1,6 +1,8 @@
 // The real runner: environment, output sinks, exit codes, signals, time limits that take the whole
 // process group, and interrupts.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -116,6 +118,22 @@ TEST(Process, ReportsTheSignalThatEndedIt) {
   EXPECT_EQ(result.signal, SIGKILL);
   EXPECT_EQ(result.exit_code, 137);
   EXPECT_FALSE(result.timed_out);
+}
+
+TEST(Process, KeepsOnlyTheDescriptorsItIsAskedTo) {
+  int kept[2];
+  int other[2];
+  ASSERT_EQ(::pipe2(kept, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(other, O_CLOEXEC), 0);
+  auto c = shell(fmt::format("echo kept >&{}; echo other >&{} || echo closed", kept[1], other[1]));
+  c.keep_fds = {kept[1]};
+  auto r = SystemRunner().run(c);
+  EXPECT_EQ(r.out, "closed\n");
+  EXPECT_NE(::fcntl(kept[1], F_GETFD) & FD_CLOEXEC, 0);  // still close-on-exec in osbuild
+  char buffer[16] = {};
+  EXPECT_EQ(::read(kept[0], buffer, sizeof buffer), 5);
+  EXPECT_STREQ(buffer, "kept\n");
+  for (int fd : {kept[0], kept[1], other[0], other[1]}) ::close(fd);
 }
 
 TEST(Process, RunsInItsOwnProcessGroup) {

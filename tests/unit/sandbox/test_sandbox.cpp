@@ -8,7 +8,8 @@ namespace osbuild::sandbox {
 namespace {
 
 TEST(Sandbox, SealedBindsSystemThenFilesThenReadOnlyThenWritable) {
-  SandboxSpec spec{"/w/src", {"/w/src", "/w/dest"}, {"/w/sources"}, {{"/w/passwd", "/etc/passwd"}}};
+  SandboxSpec spec{
+      "/w/src", {"/w/src", "/w/dest"}, {"/w/sources"}, {{"/w/passwd", "/etc/passwd"}}, {}};
   auto argv = sandbox_argv(SandboxKind::sealed, spec, {"sh", "build.sh"});
   std::vector<std::string> expected = {"bwrap",    "--unshare-all", "--die-with-parent",
                                        "--new-session", "--dev", "/dev",
@@ -56,7 +57,7 @@ TEST(Sandbox, UnshareWrapsTheCommand) {
 }
 
 TEST(Sandbox, CommandRunsFromTheWorkDirIntoTheLog) {
-  SandboxSpec spec{"/w/src", {"/w/src"}, {}, {}};
+  SandboxSpec spec{"/w/src", {"/w/src"}, {}, {}, {7, 8}};
   auto c = sandbox_command(SandboxKind::unshare, spec, {"make"}, {{"PATH", "/bin"}}, "/w/log");
   EXPECT_EQ(c.argv, sandbox_argv(SandboxKind::unshare, spec, {"make"}));
   EXPECT_EQ(c.env, (std::map<std::string, std::string>{{"PATH", "/bin"}}));
@@ -65,6 +66,7 @@ TEST(Sandbox, CommandRunsFromTheWorkDirIntoTheLog) {
   EXPECT_EQ(c.out, process::Sink::file);
   EXPECT_EQ(c.out_file, "/w/log");
   EXPECT_EQ(c.err, process::Sink::same_as_stdout);
+  EXPECT_EQ(c.keep_fds, (std::vector<int>{7, 8}));
   EXPECT_EQ(c.time_limit.count(), 0);
 }
 
