@@ -3,7 +3,7 @@
 # has no libc).
 set -eu
 
-make -C src -j"$OSBUILD_JOBS" posix \
+make -C src posix \
   CC="$CC -std=gnu99" AR="$AR rc" RANLIB="$RANLIB" \
   MYCFLAGS="${CFLAGS:-}" MYLDFLAGS="${LDFLAGS:-} -static" MYLIBS=
 install -D -m 0755 src/lua "$OSBUILD_DESTDIR/usr/bin/lua"

@@ -6,6 +6,6 @@ set -eu
 # target (it would pick "$CHOST-ar" for an unset AR).
 # minigzip is linked -static like every program of the image (which has no libc).
 LDFLAGS="${LDFLAGS:-} -static" CHOST="$OSBUILD_TARGET" ./configure --prefix=/usr --libdir=/usr/lib --static
-make -j"$OSBUILD_JOBS" libz.a minigzip
+make libz.a minigzip   # plain make joins osbuild's jobserver (MAKEFLAGS)
 make install DESTDIR="$OSBUILD_DESTDIR"
 install -D -m 0755 minigzip "$OSBUILD_DESTDIR/usr/bin/minigzip"
