@@ -88,7 +88,7 @@ expect_contains "1.4.0 → 1.5.0 would be written to bank B"
 unchanged "expired metadata" --repo "$repo_url" --now "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)"
 expect_contains "expired"
 cp -a "$REPO_OUT" "$TEST_TMP/tampered"
-root_target=$(ls "$TEST_TMP"/tampered/targets/*-1.5.0-root.*.lz4)
+root_target=$(ls "$TEST_TMP"/tampered/targets/*-1.5.0-root.erofs.lz4)
 flip_byte "$root_target" 100
 unchanged "a tampered target" --repo "$TEST_TMP/tampered" --now "$soon"
 expect_contains "1.5.0-root"
@@ -144,7 +144,7 @@ expect_contains "1.5.0 → 1.6.0: written to bank A"
 boot --disk "$machine" --persist --expect "init: the selftest failed" --timeout 600
 expect_status 0
 booted 1.6.0 A
-case "$console" in *"marked good"*) fail "a failing selftest marked its bank good" ;; esac
+case "$console" in *"bank A marked good"*) fail "a failing selftest marked its bank good" ;; esac
 boot --disk "$machine" --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 booted 1.5.0 B

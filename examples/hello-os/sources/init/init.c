@@ -141,15 +141,14 @@ static int grubenv_set(char *block, const char *key, const char *value) {
   return changed;
 }
 
-// Marks the booted bank good: mounts the ESP on a fresh /run and rewrites grubenv in place, as
+// Marks the bank good: mounts the ESP on a fresh /run and rewrites grubenv in place, as
 // GRUB's save_env does (same 1024 bytes, same clusters).
-static void mark_booted_bank_good(void) {
-  char bank = booted_bank(), dev[96], key[8], block[1024];
+static void mark_good(char bank) {
+  char dev[96], key[8], block[1024];
   if (!bank) {
     printf("init: cannot tell which bank booted (no dm-0 over a ROOT partition)\n");
     return;
   }
-  printf("init: booted bank %c\n", bank);
   if (find_esp(dev, sizeof dev) != 0) {
     printf("init: no EFI-SYSTEM partition: bank %c not marked good\n", bank);
     return;
@@ -206,11 +205,13 @@ int main(int argc, char **argv) {
     _exit(127);
   }
   int status = 0;
+  char bank = booted_bank();
+  if (bank) printf("init: booted bank %c\n", bank);
   int code = 128;
   if (agent > 0 && waitpid(agent, &status, 0) == agent) code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   printf("init: hello-agent exited with %d\n", code);
   if (code == 0)
-    mark_booted_bank_good();
+    mark_good(bank);
   else
     printf("init: the selftest failed: the booted bank is not marked good\n");
   fflush(stdout);
