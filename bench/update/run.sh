@@ -55,7 +55,15 @@ SH
       "$OSBUILD" fetch >/dev/null
       "$OSBUILD" build variant dev --arch x86_64 >/dev/null
       "$OSBUILD" image dev --arch x86_64 >/dev/null
+      local before=0
+      [ -d build/repos/default ] && before=$(du -sb build/repos/default | cut -f1)
       "$OSBUILD" repo dev --arch x86_64 >/dev/null
+      if [ "$v" = 1.5.0 ]; then
+        local after images dir=build/images/x86_64-dev/1.5.0
+        after=$(du -sb build/repos/default | cut -f1)
+        images=$(cd "$dir" && du -cb $(json "image.json" "' '.join(d['files'][r] for r in ('boot','root','verity'))") | tail -n1 | cut -f1)
+        echo "$name $((after - before)) $images" >>"$work/growth"
+      fi
     done
   )
 }
@@ -90,6 +98,13 @@ measure() {
 
 project plain 0
 project payload "$payload_mib"
+echo "repository growth with 1.5.0 (du -sb of build/repos/default) against its three update images"
+printf '%-22s %14s %14s %8s\n' project "growth bytes" "images bytes" ratio
+while read -r name growth images; do
+  printf '%-22s %14d %14d %7.3fx\n' "$name" "$growth" "$images" "$(echo "$growth / $images" | bc -l)"
+done <"$work/growth"
+echo
+echo "applying 1.5.0 to a copy of the 1.4.0 disk (median of $runs runs)"
 printf '%-22s %10s %12s %12s %8s\n' project "image MiB" "lz4+dd s" "osbuild s" ratio
 measure plain
 measure payload

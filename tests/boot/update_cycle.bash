@@ -1,17 +1,19 @@
-#!/usr/bin/env bash
-# Updates that boot (docs/update.md), on x86_64 under OVMF: hello-os 1.4.0 is published and boots
+# Updates that boot (docs/update.md), on $UPDATE_ARCH under UEFI (sourced by update_ab_<arch>.sh,
+# which sets UPDATE_ARCH): hello-os 1.4.0 is published and boots
 # from bank A; 1.5.0 (hello-agent changed) is published into the same repository, `osbuild image
 # update` writes it into bank B, it boots once, init marks it good, and it keeps booting; 1.6.0,
 # whose selftest fails, goes into bank A, boots once unconfirmed, and the next boot is 1.5.0 again.
 # At every version tuf-js, keeping its metadata from the version before, accepts the repository,
-# and refuses it rolled back. Every refusal of `image update` leaves the disk's sha256 unchanged.
+# and refuses it rolled back to the version before. Every refusal of `image update` leaves the disk's sha256 unchanged.
 source "$OSBUILD_TESTS/boot/boot_lib.bash"
 source "$OSBUILD_TESTS/tools/repo_lib.bash"
 need_tuf_js
-boot_project x86_64
-aarch64_disk=
-[ -f "$PROJECT/build/images/aarch64-dev/$VERSION/image.json" ] &&
-  aarch64_disk=$(ARCH=aarch64 DISK)
+: "${UPDATE_ARCH:?set UPDATE_ARCH}"
+other_arch=$([ "$UPDATE_ARCH" = x86_64 ] && echo aarch64 || echo x86_64)
+boot_project "$UPDATE_ARCH"
+other_disk=
+[ -f "$PROJECT/build/images/$other_arch-dev/$VERSION/image.json" ] &&
+  other_disk=$(ARCH=$other_arch DISK)
 copy_project
 ln -s "$OSBUILD_SOURCE_DIR/examples/lookaside" "$TEST_TMP/lookaside"
 cd "$PROJECT" || exit 1
@@ -23,21 +25,31 @@ cp --sparse=always "$(DISK)" "$machine"
 # default, after 6 days) and its timestamp (1 week) has not yet expired.
 soon=$(date -u -d '+6 days 23 hours' +%Y-%m-%dT%H:%M:%SZ)
 
-publish() {  # publish VERSION: build, image and publish the project's current release
+publish() {  # publish VERSION PREVIOUS: build, image and publish the project's current release
   local start=$SECONDS
   run fetch
   expect_status 0
-  run build variant dev --arch x86_64
+  run build variant dev --arch $UPDATE_ARCH
   expect_status 0
-  run image dev --arch x86_64
+  run image dev --arch $UPDATE_ARCH
   expect_status 0
-  run repo dev --arch x86_64
+  run repo dev --arch $UPDATE_ARCH
   expect_status 0
   echo "$1: built, imaged and published in $((SECONDS - start)) s"
   tuf_client fleet "$root_json"
   expect_status 0
   case "$out" in *"-$1-root."*) ;; *) fail "tuf-js did not download $1's root image: $out" ;; esac
-  cp "$REPO_OUT/metadata/dev/x86_64/timestamp.json" "$TEST_TMP/timestamp-$1.json"
+  cp "$REPO_OUT/metadata/dev/$UPDATE_ARCH/timestamp.json" "$TEST_TMP/timestamp-$1.json"
+  refuses_rollback "$2" "$1"
+}
+
+# refuses_rollback OLD NEW: with the repository's timestamp rolled back to OLD's, tuf-js (which
+# trusts NEW's) refuses it; NEW's is then put back.
+refuses_rollback() {
+  cp "$TEST_TMP/timestamp-$1.json" "$REPO_OUT/metadata/dev/$UPDATE_ARCH/timestamp.json"
+  tuf_client fleet "$root_json"
+  [ "$status" != 0 ] || fail "tuf-js accepted the repository rolled back from $2 to $1: $out"
+  cp "$TEST_TMP/timestamp-$2.json" "$REPO_OUT/metadata/dev/$UPDATE_ARCH/timestamp.json"
 }
 
 # unchanged WHY ARGS...: `osbuild image update ARGS...` is refused and the disk keeps its bytes.
@@ -56,13 +68,13 @@ booted() {  # booted VERSION BANK: the last boot greeted with VERSION from BANK
 }
 
 # 1.4.0, as the fixture made it.
-run repo dev --arch x86_64
+run repo dev --arch $UPDATE_ARCH
 expect_status 0
 serve "$PROJECT/$REPO_OUT"
 repo_url=http://127.0.0.1:$PORT/
 tuf_client fleet "$root_json"
 expect_status 0
-cp "$REPO_OUT/metadata/dev/x86_64/timestamp.json" "$TEST_TMP/timestamp-1.4.0.json"
+cp "$REPO_OUT/metadata/dev/$UPDATE_ARCH/timestamp.json" "$TEST_TMP/timestamp-1.4.0.json"
 boot --disk "$machine" --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 booted 1.4.0 A
@@ -74,7 +86,7 @@ expect_contains "is up to date"
 # 1.5.0: hello-agent says another version.
 sed -i 's/#define AGENT_VERSION "0.1.0"/#define AGENT_VERSION "0.2.0"/' sources/hello-agent/hello-agent.c
 set_version 1.5.0
-publish 1.5.0
+publish 1.5.0 1.4.0
 
 # Before its wave the disk waits; --check writes nothing.
 run image update "$machine" --repo "$repo_url" --check
@@ -105,13 +117,13 @@ if [ -f "$data_disk" ]; then
   expect_contains "not an osbuild A/B disk"
   expect_eq "$(sha256sum <"$data_disk")" "$before" "the data disk after a refused update"
 fi
-if [ -n "$aarch64_disk" ]; then  # an aarch64 disk and a repository of x86_64 only
-  cp --sparse=always "$aarch64_disk" "$TEST_TMP/arm.img"
-  before=$(sha256sum <"$TEST_TMP/arm.img")
-  run image update "$TEST_TMP/arm.img" --repo "$repo_url" --now "$soon"
-  [ "$status" != 0 ] || fail "an aarch64 disk took an x86_64 repository: $out"
-  expect_contains "dev on aarch64"
-  expect_eq "$(sha256sum <"$TEST_TMP/arm.img")" "$before" "the aarch64 disk after a refused update"
+if [ -n "$other_disk" ]; then  # a disk of the other arch and a repository of this one only
+  cp --sparse=always "$other_disk" "$TEST_TMP/other.img"
+  before=$(sha256sum <"$TEST_TMP/other.img")
+  run image update "$TEST_TMP/other.img" --repo "$repo_url" --now "$soon"
+  [ "$status" != 0 ] || fail "an $other_arch disk took an $UPDATE_ARCH repository: $out"
+  expect_contains "dev on $other_arch"
+  expect_eq "$(sha256sum <"$TEST_TMP/other.img")" "$before" "the $other_arch disk after a refused update"
 fi
 
 # 1.5.0 into bank B: tried once, confirmed by init, and it sticks.
@@ -137,7 +149,7 @@ expect_contains "1.4.0 is a downgrade"
 # 1.6.0, whose selftest fails: bank A takes it, boots it once, and falls back to B.
 sed -i 's/0xcbf43926UL/0xcbf43927UL/' sources/hello-agent/hello-agent.c
 set_version 1.6.0
-publish 1.6.0
+publish 1.6.0 1.5.0
 run image update "$machine" --repo "$repo_url" --now "$soon"
 expect_status 0
 expect_contains "1.5.0 → 1.6.0: written to bank A"
@@ -150,9 +162,4 @@ expect_status 0
 booted 1.5.0 B
 run image boot-state "$machine" --json
 expect_contains '"next": "B"'
-
-# tuf-js refuses the repository rolled back to 1.5.0's timestamp.
-cp "$TEST_TMP/timestamp-1.5.0.json" "$REPO_OUT/metadata/dev/x86_64/timestamp.json"
-tuf_client fleet "$root_json"
-[ "$status" != 0 ] || fail "tuf-js accepted a rolled-back timestamp: $out"
 finish
