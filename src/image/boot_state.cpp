@@ -52,15 +52,6 @@ void require_bank(const BootState& state, char bank) {
   }
 }
 
-std::string pread_exact(int fd, std::uint64_t at, std::size_t length, const fs::path& disk) {
-  std::string out(length, '\0');
-  if (::pread(fd, out.data(), length, static_cast<off_t>(at)) != static_cast<ssize_t>(length)) {
-    throw Error(fmt::format("cannot read {} at byte {}: {}", disk.string(), at,
-                            errno != 0 ? std::strerror(errno) : "short read"));
-  }
-  return out;
-}
-
 // The EFI system partition of the primary GPT: number, first byte, size.
 GrubenvLocation find_esp(int fd, const fs::path& disk) {
   const ReadPartition* esp = read_gpt(fd, disk.string()).find_type(types::efi_system());
@@ -263,7 +254,7 @@ BootState read_boot_state(const fs::path& disk) {
   GrubenvLocation loc = locate_grubenv(disk);
   Fd fd{::open(disk.c_str(), O_RDONLY | O_CLOEXEC)};
   std::string block;
-  for (auto [at, length] : loc.extents) block += pread_exact(fd.fd, at, length, disk);
+  for (auto [at, length] : loc.extents) block += pread_exact(fd.fd, at, length, disk.string());
   return parse_grubenv(block).value_or_throw(disk.string() + ": /" + k_grubenv_path);
 }
 

@@ -191,22 +191,6 @@ void write_gpt(int fd, const GptDisk& disk) {
 
 namespace {
 
-std::uint64_t get_le(const std::string& b, std::size_t at, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-
-std::string pread_all(int fd, std::uint64_t at, std::size_t length, const std::string& disk) {
-  std::string out(length, '\0');
-  errno = 0;
-  if (::pread(fd, out.data(), length, static_cast<off_t>(at)) != static_cast<ssize_t>(length)) {
-    throw Error(fmt::format("cannot read {} at byte {}: {}", disk, at,
-                            errno != 0 ? std::strerror(errno) : "short read"));
-  }
-  return out;
-}
-
 // A GUID from its on-disk form (the swaps of on_disk() undo themselves).
 Guid guid_at(const std::string& b, std::size_t at) {
   Guid g;
@@ -219,7 +203,7 @@ Guid guid_at(const std::string& b, std::size_t at) {
 std::string entry_name(const std::string& entry) {
   std::string name;
   for (std::size_t i = 56; i + 1 < 128; i += 2) {
-    auto unit = static_cast<std::uint16_t>(get_le(entry, i, 2));
+    auto unit = static_cast<std::uint16_t>(read_le(entry, i, 2));
     if (unit == 0) break;
     name += unit < 0x80 ? static_cast<char>(unit) : '?';
   }
@@ -227,6 +211,22 @@ std::string entry_name(const std::string& entry) {
 }
 
 }  // namespace
+
+std::uint64_t read_le(std::string_view bytes, std::size_t at, int width) {
+  std::uint64_t v = 0;
+  for (int i = width - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+  return v;
+}
+
+std::string pread_exact(int fd, std::uint64_t offset, std::size_t length, const std::string& what) {
+  std::string out(length, '\0');
+  errno = 0;
+  if (::pread(fd, out.data(), length, static_cast<off_t>(offset)) != static_cast<ssize_t>(length)) {
+    throw Error(fmt::format("cannot read {} at byte {}: {}", what, offset,
+                            errno != 0 ? std::strerror(errno) : "short read"));
+  }
+  return out;
+}
 
 const ReadPartition* ReadGpt::find(std::string_view name) const {
   for (const auto& p : partitions) {
@@ -243,7 +243,7 @@ const ReadPartition* ReadGpt::find_type(const Guid& type) const {
 }
 
 ReadGpt read_gpt(int fd, const std::string& disk) {
-  std::string head = pread_all(fd, 0, 1024, disk);
+  std::string head = pread_exact(fd, 0, 1024, disk);
   if (head.compare(0, 4, "QFI\xfb") == 0 || head.compare(0, 4, "KDMV") == 0 ||
       head.compare(512, 8, "EFI PART") != 0) {
     throw Error(fmt::format("{} is not a raw disk image with a GPT", disk),
@@ -251,20 +251,20 @@ ReadGpt read_gpt(int fd, const std::string& disk) {
                 "qcow2 or vmdk into one)");
   }
   std::string hdr = head.substr(512, 512);
-  auto header_size = static_cast<std::uint32_t>(get_le(hdr, 12, 4));
+  auto header_size = static_cast<std::uint32_t>(read_le(hdr, 12, 4));
   if (header_size < 92 || header_size > 512) throw Error(disk + ": a damaged GPT header (size)");
   std::string checked = hdr.substr(0, header_size);
   std::memset(checked.data() + 16, 0, 4);
-  if (crc32(checked.data(), checked.size()) != get_le(hdr, 16, 4)) {
+  if (crc32(checked.data(), checked.size()) != read_le(hdr, 16, 4)) {
     throw Error(disk + ": the primary GPT header fails its CRC32",
                 "the disk is damaged or was not written by a GPT tool");
   }
-  std::uint64_t entries_lba = get_le(hdr, 72, 8);
-  auto count = static_cast<std::uint32_t>(get_le(hdr, 80, 4));
-  auto size = static_cast<std::uint32_t>(get_le(hdr, 84, 4));
+  std::uint64_t entries_lba = read_le(hdr, 72, 8);
+  auto count = static_cast<std::uint32_t>(read_le(hdr, 80, 4));
+  auto size = static_cast<std::uint32_t>(read_le(hdr, 84, 4));
   if (size < 128 || size > 4096 || count > 1024) throw Error(disk + ": a damaged GPT header");
-  std::string table = pread_all(fd, entries_lba * k_sector_size, std::size_t{count} * size, disk);
-  if (crc32(table.data(), table.size()) != get_le(hdr, 88, 4)) {
+  std::string table = pread_exact(fd, entries_lba * k_sector_size, std::size_t{count} * size, disk);
+  if (crc32(table.data(), table.size()) != read_le(hdr, 88, 4)) {
     throw Error(disk + ": the GPT partition entries fail their CRC32",
                 "the disk is damaged or was not written by a GPT tool");
   }
@@ -276,9 +276,9 @@ ReadGpt read_gpt(int fd, const std::string& disk) {
     p.type = guid_at(entry, 0);
     if (p.type == Guid{}) continue;
     p.guid = guid_at(entry, 16);
-    p.first_lba = get_le(entry, 32, 8);
-    p.last_lba = get_le(entry, 40, 8);
-    p.attributes = get_le(entry, 48, 8);
+    p.first_lba = read_le(entry, 32, 8);
+    p.last_lba = read_le(entry, 40, 8);
+    p.attributes = read_le(entry, 48, 8);
     p.name = entry_name(entry);
     p.number = i + 1;
     if (p.last_lba < p.first_lba) throw Error(fmt::format("{}: partition {} ends before it starts", disk, p.number));

@@ -20,22 +20,6 @@ const char* const k_not_ours_hint =
     "give a raw disk image that `osbuild image` made for a variant with two banks (the "
     "`bottlerocket` partition plan)";
 
-std::uint64_t le(const std::string& b, std::size_t at, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-
-std::string read_at(int fd, std::uint64_t at, std::size_t length, const fs::path& disk) {
-  std::string out(length, '\0');
-  errno = 0;
-  if (::pread(fd, out.data(), length, static_cast<off_t>(at)) != static_cast<ssize_t>(length)) {
-    throw Error(fmt::format("cannot read {} at byte {}: {}", disk.string(), at,
-                            errno != 0 ? std::strerror(errno) : "short read"));
-  }
-  return out;
-}
-
 std::map<char, Bank> banks_of(const image::ReadGpt& gpt, const fs::path& disk) {
   std::map<char, Bank> banks;
   for (char letter : {'A', 'B'}) {
@@ -75,14 +59,14 @@ struct RootFs {
 };
 
 RootFs root_fs_of(int fd, const image::ReadPartition& root, const fs::path& disk) {
-  std::string head = read_at(fd, root.offset(), 4096, disk);
-  if (le(head, 1024, 4) == 0xE0F5E1E2) {
+  std::string head = image::pread_exact(fd, root.offset(), 4096, disk.string());
+  if (image::read_le(head, 1024, 4) == 0xE0F5E1E2) {
     unsigned blkszbits = static_cast<unsigned char>(head[1024 + 12]);
-    std::uint64_t blocks = le(head, 1024 + 36, 4);
+    std::uint64_t blocks = image::read_le(head, 1024 + 36, 4);
     if (blkszbits < 9 || blkszbits > 16) throw Error(disk.string() + ": a damaged erofs superblock on " + root.name);
     return {"erofs", blocks << blkszbits};
   }
-  if (head.compare(0, 4, "hsqs") == 0) return {"squashfs", le(head, 40, 8)};
+  if (head.compare(0, 4, "hsqs") == 0) return {"squashfs", image::read_le(head, 40, 8)};
   throw Error(fmt::format("{}: {} holds neither erofs nor squashfs", disk.string(), root.name),
               k_not_ours_hint);
 }
@@ -103,7 +87,7 @@ void copy_range(int fd, std::uint64_t offset, std::uint64_t length, const fs::pa
     std::uint64_t end = std::min<std::uint64_t>(offset + length, static_cast<std::uint64_t>(hole));
     for (auto at = static_cast<std::uint64_t>(data); at < end;) {
       std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - at));
-      std::string piece = read_at(fd, at, n, disk);
+      std::string piece = image::pread_exact(fd, at, n, disk.string());
       if (::pwrite(out.fd, piece.data(), n, static_cast<off_t>(at - offset)) != static_cast<ssize_t>(n)) {
         throw Error(fmt::format("cannot write {}: {}", out_path.string(), std::strerror(errno)));
       }
@@ -116,13 +100,13 @@ void copy_range(int fd, std::uint64_t offset, std::uint64_t length, const fs::pa
 // Extracts the root file system of `bank` into `dir`.
 void extract_root(int fd, const Bank& bank, const fs::path& disk, process::Runner& runner,
                   const fs::path& scratch, const fs::path& dir) {
-  RootFs rootfs = root_fs_of(fd, bank.root, disk);
+  RootFs rootfs = root_fs_of(fd, bank.root, disk.string());
   if (rootfs.size == 0 || rootfs.size > bank.root.size()) {
     throw Error(fmt::format("{}: the {} on {} claims {} bytes in a {}-byte partition", disk.string(),
                             rootfs.type, bank.root.name, rootfs.size, bank.root.size()));
   }
   fs::path image = scratch / ("root." + rootfs.type);
-  copy_range(fd, bank.root.offset(), rootfs.size, image, disk);
+  copy_range(fd, bank.root.offset(), rootfs.size, image, disk.string());
   process::Command cmd;
   if (rootfs.type == "erofs") {
     cmd.argv = {"fsck.erofs", "--extract=" + dir.string(), "--no-preserve", image.string()};
@@ -172,7 +156,7 @@ Identity identity_of(const fs::path& root, const Bank& bank, const fs::path& dis
   }
   if (!j.contains("version") || !j["version"].is_string()) throw Error(origin + ": no \"version\" string");
   id.version = parse_version(j["version"].get<std::string>()).value_or_throw(origin);
-  id.trusted_root = read_from_root(root, k_trusted_root_path, bank, disk);
+  id.trusted_root = read_from_root(root, k_trusted_root_path, bank, disk.string());
   fs::path toml_path = root / k_updog_toml_path;
   std::error_code ec;
   if (fs::is_regular_file(fs::symlink_status(toml_path, ec))) {

@@ -58,6 +58,11 @@ std::string gpt_backup(const GptDisk& disk);
 // Writes both into an existing file of `disk.size_bytes`.
 void write_gpt(int fd, const GptDisk& disk);
 
+// A little-endian integer of `width` bytes at `at` of `bytes` (on-disk structures).
+std::uint64_t read_le(std::string_view bytes, std::size_t at, int width);
+// `length` bytes at `offset` of the open `fd`; a short read is an Error naming `what`.
+std::string pread_exact(int fd, std::uint64_t offset, std::size_t length, const std::string& what);
+
 // Reads the primary GPT of a raw disk image (the open `fd`; `disk` names it in messages): every
 // used entry, in entry order (`number` of each kept apart: unused entries are skipped). The
 // header's and the entries' CRC32 are checked. A qcow2 or VMDK file, or a disk without a GPT, is
