@@ -5,7 +5,7 @@
 # a known upstream a purl and every built package a supplier.
 source "$OSBUILD_TESTS/integration/image_lib.bash"
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
-  fail "python3 cannot import jsonschema: run scripts/install-deps.sh (it installs python3-jsonschema)"
+  fail "python3 cannot import jsonschema: scripts/install-deps.sh installs python3-jsonschema"
   finish
 fi
 setup_hello_os
@@ -14,7 +14,8 @@ run image dev
 expect_status 0
 sbom=$PROJECT/build/images/$ARCH-dev/1.4.0/hello-os-dev-$ARCH-1.4.0.spdx.json
 
-python3 - "$OSBUILD_SOURCE_DIR/tests/data/spdx/spdx-schema.json" "$sbom" <<'PY' || fail "SBOM checks"
+schema=$OSBUILD_SOURCE_DIR/tests/data/spdx/spdx-schema.json
+python3 - "$schema" "$sbom" <<'PY' || fail "SBOM checks"
 import json, sys
 import jsonschema
 
@@ -26,7 +27,8 @@ for e in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
     problems.append("schema: %s: %s" % ("/".join(map(str, e.absolute_path)), e.message))
 
 by_name = {p["name"]: p for p in doc["packages"]}
-rels = {(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]}
+rels = {(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"])
+        for r in doc["relationships"]}
 if "zlib" not in by_name:
     problems.append("zlib is not in the SBOM: " + " ".join(sorted(by_name)))
 else:
@@ -44,8 +46,10 @@ def purl(name):
     refs = by_name.get(name, {}).get("externalRefs", [])
     return [r["referenceLocator"] for r in refs if r["referenceType"] == "purl"]
 
-expected = {"lua": "pkg:generic/lua@5.4.4?download_url=https://www.lua.org/ftp/lua-5.4.4.tar.gz",
-            "zlib": "pkg:generic/zlib@1.2.13?download_url=https://zlib.net/fossils/zlib-1.2.13.tar.gz"}
+expected = {
+    "lua": "pkg:generic/lua@5.4.4?download_url=https://www.lua.org/ftp/lua-5.4.4.tar.gz",
+    "zlib": "pkg:generic/zlib@1.2.13?download_url=https://zlib.net/fossils/zlib-1.2.13.tar.gz",
+}
 for name, want in expected.items():
     if purl(name) != [want]:
         problems.append("%s purl %s, expected %s" % (name, purl(name), want))
