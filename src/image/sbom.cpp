@@ -120,7 +120,7 @@ std::string percent_encode(std::string_view s, std::string_view keep = "") {
 }
 
 // "owner/repo", lowercased, of a GitHub repository URL (https, http, git, ssh or scp-like).
-std::optional<std::string> github_repo(std::string url) {
+std::optional<std::string> github_repo(const std::string& url) {
   std::string rest;
   for (std::string_view prefix : {"https://github.com/", "http://github.com/", "git://github.com/",
                                   "ssh://git@github.com/", "git@github.com:"}) {
@@ -231,6 +231,7 @@ std::vector<StaticLink> find_static_links(
     }
   }
   std::vector<StaticLink> out;
+  out.reserve(links.size());
   for (const auto& [from, to] : links) out.push_back({from, to});
   return out;
 }

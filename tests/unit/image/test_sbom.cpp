@@ -143,7 +143,7 @@ TEST(Sbom, ArtifactKindsReadTheBytesNotJustTheNames) {
 
 TEST(Sbom, StaticLinksNeedAProgramAndAStaticLibrary) {
   VariantRecord record;
-  auto add = [&record](std::string name, std::vector<std::string> depends) {
+  auto add = [&record](const std::string& name, std::vector<std::string> depends) {
     PackageRecord p{name, "1", "MIT", "", "", std::move(depends), {}, {}, {}};
     record.packages[name] = p;
   };
