@@ -11,6 +11,8 @@ packages=(
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
   python3 hyperfine dpkg-dev groff-base bsdextrautils
+  # tests: the SBOM is validated against the SPDX 2.3 JSON schema (tests/data/spdx/)
+  python3-jsonschema
   # completions: the shells the generated scripts are tested in
   zsh fish
   # build stage: the sandbox and the programs the failure report and tests use

@@ -244,12 +244,14 @@ std::map<std::string, fs::path> compress_updates(const ImageJob& job,
 
 void write_sbom(const ImageJob& job, MadeImage& made) {
   SbomRequest req{job.prefix, job.os_name, job.version, job.epoch, output_name(job, "root"),
-                  {},         job.closure, {}};
+                  {},         job.closure, {},          {},        {}};
   req.root_sha512 = hash_file(made.files.at("root-image"), HashAlgorithm::sha512).value_or_throw();
   for (const auto* pkg : job.closure) {
     req.artifact_sha512[pkg->name] =
         hash_file(made.artifacts.at(pkg->name), HashAlgorithm::sha512).value_or_throw();
   }
+  add_static_links(req, job.record,
+                   [&job](const PackageRecord& pkg) { return artifact_of(job, pkg); });
   fs::path out = job.work / "sbom.spdx.json";
   write_file_atomic(out, make_sbom(req).dump(2) + "\n", Durability::cache);
   made.files["sbom"] = out;

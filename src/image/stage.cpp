@@ -72,7 +72,14 @@ std::vector<std::string> tools_needed(const config::ImageSettings& s) {
 Json image_inputs(const ImageJob& job, Json tools) {
   const auto& s = job.variant.image;
   Json packages = Json::object();
-  for (const auto* pkg : job.closure) packages[pkg->name] = pkg->artifact;
+  Json build_depends = Json::object();  // the SBOM's static links read their artifacts
+  for (const auto* pkg : job.closure) {
+    packages[pkg->name] = pkg->artifact;
+    for (const auto& dep : pkg->depends) {
+      auto it = job.record.packages.find(dep);
+      if (it != job.record.packages.end()) build_depends[dep] = it->second.artifact;
+    }
+  }
   return {{"variant", job.variant.name},
           {"arch", arch_name(job.arch)},
           {"os-name", job.os_name},
@@ -87,6 +94,7 @@ Json image_inputs(const ImageJob& job, Json tools) {
             {"in-place-updates", s.in_place_updates}}},
           {"kernel-parameters", job.variant.kernel_parameters},
           {"packages", packages},
+          {"build-depends", build_depends},
           {"tools", std::move(tools)},
           {"grub", grub_identity(job.grub_modules)},
           {"update-agent",
