@@ -39,7 +39,7 @@ esac
 # Variants, packages and kits come from the project's folders.
 mkdir -p "$TEST_TMP/p/variants/dev" "$TEST_TMP/p/variants/metal" "$TEST_TMP/p/packages/zlib"
 cd "$TEST_TMP/p" || exit 1
-expect_eq "$(complete_words osbuild image '')" "boot-state dev metal" "variants of the project (and image's subcommand)"
+expect_eq "$(complete_words osbuild image '')" "boot-state dev metal update" "variants of the project (and image's subcommands)"
 expect_eq "$(complete_words osbuild build package z)" "zlib" "packages of the project"
 expect_eq "$(complete_words osbuild release m)" "metal" "release's variant"
 
@@ -71,7 +71,7 @@ for shell in zsh fish; do
   expect_eq "$($words osbuild completions '')" "bash fish zsh" "$shell: a positional's choices"
   expect_eq "$($words osbuild repo validate --no-t)" "--no-targets" "$shell: a subcommand's option"
   expect_eq "$($words osbuild image dev)" "dev" "$shell: a variant of the project"
-  expect_eq "$($words osbuild image '')" "boot-state dev metal" "$shell: the project's variants"
+  expect_eq "$($words osbuild image '')" "boot-state dev metal update" "$shell: the project's variants"
   expect_eq "$($words osbuild build package z)" "zlib" "$shell: the project's packages"
 done
 
