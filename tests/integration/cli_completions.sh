@@ -52,14 +52,7 @@ command -v fish >/dev/null || fail "fish is not installed (scripts/install-deps.
 "$OSBUILD" completions fish >"$TEST_TMP/osbuild.fish" || fail "completions fish failed"
 zsh -n "$TEST_TMP/osbuild.zsh" || fail "zsh cannot parse its completion script"
 fish -n "$TEST_TMP/osbuild.fish" || fail "fish cannot parse its completion script"
-zsh_words() {
-  timeout 30 zsh -f "$OSBUILD_TESTS/integration/zsh_capture.zsh" "$TEST_TMP/osbuild.zsh" "$*" |
-    sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-fish_words() {
-  timeout 30 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$TEST_TMP/osbuild.fish" "$*" |
-    cut -f1 | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
+source "$OSBUILD_TESTS/integration/completions_lib.bash"
 for shell in zsh fish; do
   words=${shell}_words
   expect_eq "$($words osbuild bui)" "build" "$shell: a command"

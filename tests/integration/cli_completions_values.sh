@@ -21,14 +21,7 @@ bash_words() {
     printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " " | sed "s/ $//"' \
     bash_words "$TEST_TMP/osbuild.bash" "$*"
 }
-zsh_words() {
-  timeout 30 zsh -f "$OSBUILD_TESTS/integration/zsh_capture.zsh" "$TEST_TMP/osbuild.zsh" "$*" |
-    sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-fish_words() {
-  timeout 30 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$TEST_TMP/osbuild.fish" "$*" |
-    cut -f1 | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
+source "$OSBUILD_TESTS/integration/completions_lib.bash"
 
 mkdir -p "$TEST_TMP/p/variants/dev" "$TEST_TMP/p/variants/metal" "$TEST_TMP/elsewhere"
 cd "$TEST_TMP/elsewhere" || exit 1  # no project here: variants come from -C
