@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "osbuild/process/process.h"
 #include "osbuild/util/log.h"
 #include "package_build.h"
 
@@ -161,6 +162,12 @@ void BuildReporter::failed(const std::string& package, const std::string& report
     m_seconds[package] = std::chrono::duration<double>(Clock::now() - m_started[package]).count();
   }
   ++m_done;
+  if (process::interrupted()) {
+    // Killed by the interrupt, not failed: its exit status (143) and log tail would only bury
+    // the one line that matters, "build interrupted", printed once at the end.
+    event({{"event", "interrupted"}, {"package", package}});
+    return;
+  }
   clear_status();
   std::fputs(("osbuild: " + report).c_str(), stderr);
   std::fflush(stderr);

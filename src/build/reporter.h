@@ -33,6 +33,8 @@ class BuildReporter {
   void started(const std::string& package);
   void finished(const std::string& package, const std::string& artifact,
                 const std::vector<StepOutcome>& steps);
+  // A package whose build failed, with its report; one stopped by an interrupt (Ctrl-C) is
+  // counted but not reported: the build says "interrupted" once, at the end.
   void failed(const std::string& package, const std::string& report);
   // Stops the status line; the final summary comes after.
   void stop();

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,19 @@ void print_error(const Error& error);
 // "osbuild: error: <what>", for a failure that is not an osbuild::Error.
 void print_error(const std::string& what, const std::string& hint = "");
 
+// A word of the command line that the parser cannot place, as a usage error naming the nearest
+// known name: an option unknown to the command it follows and to the commands above it, or a
+// subcommand a command does not have (suggest.cpp).
+struct UnknownWord {
+  UsageError error;
+  const CLI::App* app;  // the command the word was given to
+  bool is_command;      // a subcommand, not an option
+};
+// The first unknown word of argv; nullopt when the parser knows every word (suggest.cpp).
+std::optional<UnknownWord> unknown_word(const CLI::App& root, int argc, char** argv);
+// The subcommands `osbuild help` and the docs list: hidden ones (empty group) left out.
+std::vector<const CLI::App*> visible_subcommands(const CLI::App& app);
+
 // Every subcommand, in the order `osbuild --help` lists them (commands.cpp).
 const std::vector<Command>& commands();
 
@@ -56,5 +70,6 @@ void setup_build_kit(CLI::App& build, CliState& state);
 void setup_release(CLI::App& sub, CliState& state);
 void setup_completions(CLI::App& sub, CliState& state);
 void setup_docs(CLI::App& sub, CliState& state);
+void setup_help(CLI::App& sub, CliState& state);
 
 }  // namespace osbuild::cli

@@ -1,5 +1,7 @@
 #include "cli_model.h"
 
+#include "cli.h"
+
 #include "osbuild/util/text.h"
 
 namespace osbuild::cli {
@@ -63,10 +65,7 @@ CommandDoc describe_at(const CLI::App& app, std::vector<std::string> path) {
       doc.positionals.push_back(describe_positional(*option));
     }
   }
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    if (sub->get_group().empty()) {
-      continue;  // hidden
-    }
+  for (const CLI::App* sub : visible_subcommands(app)) {
     auto sub_path = doc.path;
     sub_path.push_back(sub->get_name());
     doc.subcommands.push_back(describe_at(*sub, std::move(sub_path)));

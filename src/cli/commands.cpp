@@ -21,6 +21,7 @@ const std::vector<Command>& commands() {
       {"doctor", "which external tools are present; how to install the missing ones", setup_doctor},
       {"completions", "print a completion script for bash, zsh or fish", setup_completions},
       {"docs", "print the man page or the command and configuration references", setup_docs},
+      {"help", "print the help of a command: `osbuild help build variant`", setup_help},
   };
   return list;
 }

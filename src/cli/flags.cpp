@@ -3,8 +3,24 @@
 #include <string>
 
 #include "cli.h"
+#include "osbuild/util/arch.h"
+#include "osbuild/util/text.h"
 
 namespace osbuild::cli {
+
+namespace {
+
+// The values a setting takes, when it is one of a few: its choices, or the architectures by
+// their own names (the aliases amd64 and arm64 are accepted, not offered).
+std::vector<std::string> choices_of(const config::SettingDef& def) {
+  std::vector<std::string> choices(def.choices.begin(), def.choices.end());
+  if (def.type == config::SettingType::arch) {
+    for (Arch arch : k_all_arches) choices.emplace_back(arch_name(arch));
+  }
+  return choices;
+}
+
+}  // namespace
 
 void add_setting_flags(CLI::App& app, CliState& state,
                        std::initializer_list<std::string_view> keys) {
@@ -30,7 +46,12 @@ void add_setting_flags(CLI::App& app, CliState& state,
       }
       flags[std::string(def.key)] = value;
     };
-    app.add_option_function<std::string>(names, take, help)->configurable(false);
+    auto* option = app.add_option_function<std::string>(names, take, help)->configurable(false);
+    if (auto choices = choices_of(def); !choices.empty()) {
+      // Written the way CLI11 writes a checked option's type, so the help, the docs and the
+      // shell completions list the values (cli_model.cpp).
+      option->type_name("TEXT:{" + join(choices, ",") + "}");
+    }
   }
 }
 

@@ -1,12 +1,10 @@
 // osbuild: parse, dispatch, map errors to exit codes. Everything else lives in the core library.
 #include <cstdio>
-#include <optional>
 
 #include "cli.h"
 #include "libraries.h"
 #include "osbuild/toolchain/rewrite.h"
 #include "osbuild/util/log.h"
-#include "osbuild/util/text.h"
 #include "osbuild/version.h"
 
 using namespace osbuild;
@@ -30,15 +28,21 @@ std::string to_lower_first(std::string text) {
   return text;
 }
 
-int unknown_command(const std::string& name) {
-  std::vector<std::string> names;
-  std::string list;
-  for (const auto& c : cli::commands()) {
-    names.emplace_back(c.name);
-    list += fmt::format("  {:<12} {}\n", c.name, c.help);
+// The parser's refusal, said with the word it could not place and the nearest known name.
+int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  auto unknown = cli::unknown_word(app, argc, argv);
+  if (!unknown) {
+    cli::print_error(to_lower_first(e.what()), "run `osbuild --help` or `osbuild <command> --help`");
+    return static_cast<int>(ExitCode::usage);
   }
-  cli::print_error("unknown command '" + name + "'" + did_you_mean(name, names));
-  std::fprintf(stderr, "commands:\n%s", list.c_str());
+  cli::print_error(unknown->error);
+  if (unknown->is_command) {
+    std::fprintf(stderr, "commands:\n");
+    for (const CLI::App* sub : cli::visible_subcommands(*unknown->app)) {
+      std::fprintf(stderr, "  %-12s %s\n", sub->get_name().c_str(),
+                   sub->get_description().c_str());
+    }
+  }
   return static_cast<int>(ExitCode::usage);
 }
 
@@ -49,33 +53,6 @@ log::Level log_level(const GlobalOptions& options) {
   const auto& def = config::setting("log-level");
   auto value = config::resolve_setting(def, nullptr, options.flags, config::current_environment());
   return log::parse_level(value.value);
-}
-
-// The first word that is neither an option nor an option's value: the command the user typed.
-std::optional<std::string> command_word(CLI::App& app, int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string word = argv[i];
-    if (word.empty() || word[0] != '-') {
-      return word;
-    }
-    if (word.find('=') != std::string::npos) {
-      continue;
-    }
-    const CLI::Option* option = app.get_option_no_throw(word);
-    if (option != nullptr && option->get_expected_min() > 0) {
-      ++i;  // skip the option's value
-    }
-  }
-  return std::nullopt;
-}
-
-bool is_command(const std::string& word) {
-  for (const auto& c : cli::commands()) {
-    if (word == c.name) {
-      return true;
-    }
-  }
-  return false;
 }
 
 std::string version_text() {
@@ -114,17 +91,16 @@ int main(int argc, char** argv) {
   for (const auto& command : cli::commands()) {
     command.setup(*app.add_subcommand(command.name, command.help), state);
   }
-  auto word = command_word(app, argc, argv);
-  if (word && !is_command(*word)) {
-    return unknown_command(*word);
+  if (argc == 1) {  // like any usage error: the help on stderr, exit 2 (docs/commands.md)
+    std::fputs(app.help().c_str(), stderr);
+    return static_cast<int>(ExitCode::usage);
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    cli::print_error(to_lower_first(e.what()), "run `osbuild --help` or `osbuild <command> --help`");
-    return static_cast<int>(ExitCode::usage);
+    return usage_error(app, e, argc, argv);
   } catch (const CLI::Error& e) {  // a mistake in a command's definition, not the user's
     cli::print_error(std::string("internal: ") + e.what());
     return static_cast<int>(ExitCode::failure);

@@ -55,7 +55,7 @@ std::size_t PlanBuilder::add(ActionKind kind, std::string name, std::string deta
   std::string key = action_key(action_kind_name(kind), inputs);
   m_plan.actions.push_back(
       Action{kind, std::move(name), std::move(detail), std::move(key), std::move(deps),
-             std::move(inputs)});
+             std::move(inputs), std::nullopt});
   return m_plan.actions.size() - 1;
 }
 
@@ -217,24 +217,39 @@ Plan make_plan(const config::Project& project, const PackageGraph& graph,
   return PlanBuilder(project, graph, req).run();
 }
 
+namespace {
+
+// "cached" when the store holds the result, "runs" when it does not, "-" when not looked up.
+std::string_view cache_mark(const Action& action) {
+  if (!action.cached) return "-";
+  return *action.cached ? "cached" : "runs";
+}
+
+}  // namespace
+
 std::string format_plan(const Plan& plan) {
   std::map<ActionKind, int> counts;
+  std::size_t cached = 0;
   for (const auto& a : plan.actions) {
     ++counts[a.kind];
+    cached += a.cached.value_or(false) ? 1 : 0;
   }
   std::string out = fmt::format(
-      "plan for variant {} ({}): {} actions: {} fetch, {} build, {} image, {} repo\n",
+      "plan for variant {} ({}): {} actions: {} fetch, {} build, {} image, {} repo; {} cached\n",
       plan.variant, arch_name(plan.arch), plan.actions.size(), counts[ActionKind::fetch],
-      counts[ActionKind::build], counts[ActionKind::image], counts[ActionKind::repo]);
+      counts[ActionKind::build], counts[ActionKind::image], counts[ActionKind::repo], cached);
   for (std::size_t i = 0; i < plan.actions.size(); ++i) {
     const auto& a = plan.actions[i];
     std::vector<std::string> after;
     for (std::size_t d : a.deps) {
       after.push_back(fmt::format("{}", d + 1));
     }
-    out += fmt::format("{:>4}  {:<5}  {:<32} {}  {}{}\n", i + 1, action_kind_name(a.kind), a.name,
-                       a.key.substr(0, 16), a.detail,
+    out += fmt::format("{:>4}  {:<5}  {:<6}  {:<32} {}  {}{}\n", i + 1, action_kind_name(a.kind),
+                       cache_mark(a), a.name, a.key.substr(0, 16), a.detail,
                        after.empty() ? "" : "  (after " + join(after, ", ") + ")");
+  }
+  if (!plan.cache_note.empty()) {
+    out += "  -: " + plan.cache_note + "\n";
   }
   return out;
 }
@@ -248,13 +263,16 @@ Json plan_to_json(const Plan& plan) {
                        {"name", a.name},
                        {"detail", a.detail},
                        {"key", a.key},
+                       {"cached", a.cached ? Json(*a.cached) : Json(nullptr)},
                        {"after", a.deps},
                        {"inputs", a.inputs}});
     for (auto& d : actions.back()["after"]) {
       d = d.get<std::size_t>() + 1;
     }
   }
-  return {{"variant", plan.variant}, {"arch", arch_name(plan.arch)}, {"actions", actions}};
+  Json doc = {{"variant", plan.variant}, {"arch", arch_name(plan.arch)}, {"actions", actions}};
+  if (!plan.cache_note.empty()) doc["cache_note"] = plan.cache_note;
+  return doc;
 }
 
 }  // namespace osbuild::graph

@@ -75,16 +75,19 @@ void render_bash(const CommandDoc& root) {
   }
   std::printf("%s",
               "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-              "  local cmd=osbuild i w\n"
+              "  local cmd=osbuild i w root=. above_valued= above_opts=\n"
               "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
               "    w=${COMP_WORDS[i]}\n"
-              "    if [[ \" ${valued[$cmd]} ${valued[osbuild]} \" == *\" $w \"* ]]; then\n"
+              "    if [[ \" ${valued[$cmd]} $above_valued \" == *\" $w \"* ]]; then\n"
+              "      [[ $w == -C || $w == --project-path ]] && root=${COMP_WORDS[i+1]/#\\~/$HOME}\n"
               "      ((i++)); continue\n"
               "    fi\n"
               "    [[ $w == -* ]] && continue\n"
-              "    [[ \" ${subs[$cmd]} \" == *\" $w \"* ]] && cmd=\"$cmd $w\"\n"
+              "    if [[ \" ${subs[$cmd]} \" == *\" $w \"* ]]; then\n"
+              "      above_valued+=\" ${valued[$cmd]}\" above_opts+=\" ${opts[$cmd]}\" cmd=\"$cmd $w\"\n"
+              "    fi\n"
               "  done\n"
-              "  if [[ \" ${valued[$cmd]} ${valued[osbuild]} \" == *\" $prev \"* ]]; then\n"
+              "  if [[ \" ${valued[$cmd]} $above_valued \" == *\" $prev \"* ]]; then\n"
               "    if [[ -n ${choices[$prev]:-} ]]; then\n"
               "      COMPREPLY=($(compgen -W \"${choices[$prev]}\" -- \"$cur\"))\n"
               "    else\n"
@@ -93,12 +96,12 @@ void render_bash(const CommandDoc& root) {
               "    return\n"
               "  fi\n"
               "  if [[ $cur == -* ]]; then\n"
-              "    COMPREPLY=($(compgen -W \"${opts[$cmd]} ${opts[osbuild]}\" -- \"$cur\"))\n"
+              "    COMPREPLY=($(compgen -W \"${opts[$cmd]} $above_opts\" -- \"$cur\"))\n"
               "    return\n"
               "  fi\n"
               "  local list=\"${subs[$cmd]} ${words[$cmd]}\"\n"
-              "  if [[ -n ${folder[$cmd]} && -d ${folder[$cmd]} ]]; then\n"
-              "    list+=\" $(cd \"${folder[$cmd]}\" && ls -d -- */ 2>/dev/null | tr -d /)\"\n"
+              "  if [[ -n ${folder[$cmd]} && -d $root/${folder[$cmd]} ]]; then\n"
+              "    list+=\" $(cd \"$root/${folder[$cmd]}\" && ls -d -- */ 2>/dev/null | tr -d /)\"\n"
               "  fi\n"
               "  COMPREPLY=($(compgen -W \"$list\" -- \"$cur\"))\n"
               "}\n"
@@ -142,18 +145,24 @@ void render_zsh(const CommandDoc& root) {
   }
   std::printf("%s",
               "_osbuild() {\n"
-              "  local cmd=osbuild i w\n"
+              "  local cmd=osbuild i w root=. above_valued=\n"
+              "  local -a above_opts\n"
               "  for (( i = 2; i < CURRENT; i++ )); do\n"
               "    w=${words[i]}\n"
-              "    if [[ \" ${_osbuild_valued[$cmd]} ${_osbuild_valued[osbuild]} \" == *\" $w \"* "
+              "    if [[ \" ${_osbuild_valued[$cmd]} $above_valued \" == *\" $w \"* "
               "]]; then\n"
+              "      [[ $w == -C || $w == --project-path ]] && root=${words[i+1]/#\\~/$HOME}\n"
               "      (( i++ )); continue\n"
               "    fi\n"
               "    [[ $w == -* ]] && continue\n"
-              "    (( ${${(f)_osbuild_subs[$cmd]}[(I)$w:*]} )) && cmd=\"$cmd $w\"\n"
+              "    if (( ${${(f)_osbuild_subs[$cmd]}[(I)$w:*]} )); then\n"
+              "      above_valued+=\" ${_osbuild_valued[$cmd]}\"\n"
+              "      above_opts+=(${(f)_osbuild_opts[$cmd]})\n"
+              "      cmd=\"$cmd $w\"\n"
+              "    fi\n"
               "  done\n"
               "  local prev=${words[CURRENT-1]}\n"
-              "  if [[ \" ${_osbuild_valued[$cmd]} ${_osbuild_valued[osbuild]} \" == *\" $prev \"* "
+              "  if [[ \" ${_osbuild_valued[$cmd]} $above_valued \" == *\" $prev \"* "
               "]]; then\n"
               "    if [[ -n ${_osbuild_choices[$prev]} ]]; then\n"
               "      compadd -- ${=_osbuild_choices[$prev]}\n"
@@ -164,7 +173,7 @@ void render_zsh(const CommandDoc& root) {
               "  fi\n"
               "  local -a list\n"
               "  if [[ $PREFIX == -* ]]; then\n"
-              "    list=(${(f)_osbuild_opts[$cmd]} ${(f)_osbuild_opts[osbuild]})\n"
+              "    list=(${(f)_osbuild_opts[$cmd]} $above_opts)\n"
               "    _describe option list\n"
               "    return\n"
               "  fi\n"
@@ -172,7 +181,7 @@ void render_zsh(const CommandDoc& root) {
               "  (( ${#list} )) && _describe command list\n"
               "  [[ -n ${_osbuild_words[$cmd]} ]] && compadd -- ${=_osbuild_words[$cmd]}\n"
               "  local folder=${_osbuild_folder[$cmd]}\n"
-              "  [[ -n $folder && -d $folder ]] && compadd -- $folder/*(N/:t)\n"
+              "  [[ -n $folder && -d $root/$folder ]] && compadd -- $root/$folder/*(N/:t)\n"
               "  return 0\n"
               "}\n"
               "compdef _osbuild osbuild\n");
@@ -212,8 +221,19 @@ void render_fish(const CommandDoc& root) {
       "function __osbuild_at\n"
       "    test (__osbuild_command) = \"$argv[1]\"\n"
       "end\n"
+      "function __osbuild_under\n"
+      "    set -l cmd (__osbuild_command)\n"
+      "    test \"$cmd\" = \"$argv[1]\"; or string match -q -- \"$argv[1] *\" \"$cmd\"\n"
+      "end\n"
       "function __osbuild_folder\n"
-      "    for d in $argv[1]/*/\n"
+      "    set -l root .\n"
+      "    set -l words (commandline -opc)\n"
+      "    for i in (seq 2 (count $words))\n"
+      "        if contains -- $words[$i] -C --project-path; and test $i -lt (count $words)\n"
+      "            set root $words[(math $i + 1)]\n"
+      "        end\n"
+      "    end\n"
+      "    for d in $root/$argv[1]/*/\n"
       "        basename $d\n"
       "    end\n"
       "end\n"
@@ -223,6 +243,10 @@ void render_fish(const CommandDoc& root) {
     std::string at = cmd->path.size() == 1
                          ? std::string()
                          : " -n " + single_quoted("__osbuild_at " + single_quoted(cmd->name()));
+    // A command's options reach its subcommands too (`build variant dev --explain`).
+    std::string under = cmd->path.size() == 1
+                            ? std::string()
+                            : " -n " + single_quoted("__osbuild_under " + single_quoted(cmd->name()));
     for (const auto& s : cmd->subcommands) {
       std::printf("complete -c osbuild -n %s -a %s -d %s\n",
                   single_quoted("__osbuild_at " + single_quoted(cmd->name())).c_str(),
@@ -245,7 +269,7 @@ void render_fish(const CommandDoc& root) {
       if (!o.value.empty()) {
         spec += o.choices.empty() ? " -r -F" : " -x -a " + single_quoted(join(o.choices, " "));
       }
-      std::printf("complete -c osbuild%s%s -d %s\n", at.c_str(), spec.c_str(),
+      std::printf("complete -c osbuild%s%s -d %s\n", under.c_str(), spec.c_str(),
                   single_quoted(o.help).c_str());
     }
   }

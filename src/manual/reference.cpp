@@ -24,8 +24,8 @@ struct ExitCodeDoc {
 const ExitCodeDoc k_exit_codes[] = {
     {ExitCode::success, "success"},
     {ExitCode::failure,
-     "failure: a build, a download, a tool or a check failed; the message says which and what to "
-     "do"},
+     "failure: a build, a download, a tool or a check failed, or what it works on is not there "
+     "yet (a repository never published); the message says which and what to do"},
     {ExitCode::usage,
      "usage: an unknown command or option, a missing argument, or a setting that does not parse"},
     {ExitCode::verification,
@@ -204,7 +204,12 @@ void render_commands(const CommandDoc& root) {
   }
   std::printf(
       "\nAn error is printed as `osbuild: error: <what>` and, when there is a next step, "
-      "`  hint: <what to do>`.\n");
+      "`  hint: <what to do>`. A mistyped command or option is named with the command it was "
+      "given to and the nearest known name (`unknown option --explian for osbuild build variant`, "
+      "`hint: did you mean --explain?`).\n\n"
+      "`osbuild help [command...]` and `--help` print a command's help on stdout and exit 0. A "
+      "bare `osbuild` prints the top-level help on stderr and exits 2: no command is a usage "
+      "error, so a script that lost its arguments fails.\n");
 }
 
 std::string md_code(std::string_view text) {  // in a code span only the pipe needs escaping

@@ -19,14 +19,6 @@ FetchResult fetch(Context& ctx, const fetch::FetchOptions& options) {
   return result;
 }
 
-graph::Plan plan(Context& ctx, const std::string& variant) {
-  prepare(ctx);
-  auto graph = graph::PackageGraph::build(ctx.project);
-  graph::PlanRequest req{variant, ctx.settings.arch(), Json::object(), {},
-                          ctx.settings.str("sandbox")};
-  return graph::make_plan(ctx.project, graph, req);
-}
-
 build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
                           const build::NoopCheck* noop) {
   prepare(ctx);

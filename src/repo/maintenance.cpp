@@ -24,10 +24,10 @@ LoadedRepo load_or_fail(detail::Setup& setup, Expiry expiry) {
                     "` completes it",
                 e.exit_code());
   }
-  if (!repo) {
+  if (!repo) {  // nothing published yet: a failure, not a repository that does not verify
     throw Error("no repository at " + setup.source.metadata_url + ": timestamp.json does not exist",
-                "publish one with `osbuild repo " + setup.variant + " --arch " + setup.arch + "`",
-                ExitCode::verification);
+                "publish one first with `osbuild repo " + setup.variant + " --arch " + setup.arch +
+                    "`");
   }
   return std::move(*repo);
 }

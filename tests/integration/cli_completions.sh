@@ -39,7 +39,7 @@ esac
 # Variants, packages and kits come from the project's folders.
 mkdir -p "$TEST_TMP/p/variants/dev" "$TEST_TMP/p/variants/metal" "$TEST_TMP/p/packages/zlib"
 cd "$TEST_TMP/p" || exit 1
-expect_eq "$(complete_words osbuild image '')" "boot-state dev metal" "variants of the project (and image's subcommand)"
+expect_eq "$(complete_words osbuild image '')" "boot-state dev metal update" "variants of the project (and image's subcommands)"
 expect_eq "$(complete_words osbuild build package z)" "zlib" "packages of the project"
 expect_eq "$(complete_words osbuild release m)" "metal" "release's variant"
 
@@ -52,14 +52,7 @@ command -v fish >/dev/null || fail "fish is not installed (scripts/install-deps.
 "$OSBUILD" completions fish >"$TEST_TMP/osbuild.fish" || fail "completions fish failed"
 zsh -n "$TEST_TMP/osbuild.zsh" || fail "zsh cannot parse its completion script"
 fish -n "$TEST_TMP/osbuild.fish" || fail "fish cannot parse its completion script"
-zsh_words() {
-  timeout 30 zsh -f "$OSBUILD_TESTS/integration/zsh_capture.zsh" "$TEST_TMP/osbuild.zsh" "$*" |
-    sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-fish_words() {
-  timeout 30 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$TEST_TMP/osbuild.fish" "$*" |
-    cut -f1 | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
+source "$OSBUILD_TESTS/integration/completions_lib.bash"
 for shell in zsh fish; do
   words=${shell}_words
   expect_eq "$($words osbuild bui)" "build" "$shell: a command"
@@ -71,7 +64,7 @@ for shell in zsh fish; do
   expect_eq "$($words osbuild completions '')" "bash fish zsh" "$shell: a positional's choices"
   expect_eq "$($words osbuild repo validate --no-t)" "--no-targets" "$shell: a subcommand's option"
   expect_eq "$($words osbuild image dev)" "dev" "$shell: a variant of the project"
-  expect_eq "$($words osbuild image '')" "boot-state dev metal" "$shell: the project's variants"
+  expect_eq "$($words osbuild image '')" "boot-state dev metal update" "$shell: the project's variants"
   expect_eq "$($words osbuild build package z)" "zlib" "$shell: the project's packages"
 done
 

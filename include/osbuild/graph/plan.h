@@ -2,6 +2,7 @@
 // The action graph of one variant for one arch: fetch each source, build each package, make the
 // image, publish it. `osbuild plan` prints it; the stages execute it.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,16 @@ struct Action {
   std::string key;               // action_key(kind, inputs)
   std::vector<std::size_t> deps; // indices of actions that must finish first
   Json inputs;                   // what the key hashes, for --json and --explain
+  // Whether the local store holds the action's result; nullopt when it was not looked up
+  // (`osbuild plan` marks them: src/pipeline/plan_cache.cpp).
+  std::optional<bool> cached;
 };
 
 struct Plan {
   std::string variant;
   Arch arch = Arch::x86_64;
   std::vector<Action> actions;  // dependencies before dependents
+  std::string cache_note;       // why some actions were not looked up in the store; may be empty
 };
 
 struct PlanRequest {

@@ -36,7 +36,8 @@ struct FetchResult {
 // The locked kits first (the variant may name their packages), then the sources.
 FetchResult fetch(Context& ctx, const fetch::FetchOptions& options);
 
-// The plan of one variant for the context's arch.
+// The plan of one variant for the context's arch, keyed as the build keys it (the toolchains
+// resolved), each action marked cached or not from the local store alone (plan_cache.cpp).
 graph::Plan plan(Context& ctx, const std::string& variant);
 
 build::BuildSummary build(Context& ctx, const build::BuildOptions& options,

@@ -105,6 +105,29 @@ TEST_F(PlanTest, EditingAScriptChangesThePackageAndItsDependents) {
   EXPECT_EQ(key_of(after, "lua"), key_of(plan(), "lua"));
 }
 
+TEST_F(PlanTest, CacheMarksShowInTextAndJson) {
+  m_project.root = m_dir.path();
+  m_project.file.release_version = parse_version("1.0.0").value();
+  add_package("zlib", {});
+  add_variant({"zlib"});
+  auto p = plan();
+  ASSERT_EQ(p.actions.size(), 3U);
+  p.actions[0].cached = true;   // build zlib
+  p.actions[1].cached = false;  // image; the repo is left unmarked
+  p.cache_note = "not looked up: the repository";
+  std::string text = format_plan(p);
+  EXPECT_NE(text.find("; 1 cached\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("build  cached  zlib "), std::string::npos) << text;
+  EXPECT_NE(text.find("image  runs    dev "), std::string::npos) << text;
+  EXPECT_NE(text.find("repo   -       dev "), std::string::npos) << text;
+  EXPECT_NE(text.find("  -: not looked up: the repository\n"), std::string::npos) << text;
+  Json doc = plan_to_json(p);
+  EXPECT_EQ(doc["actions"][0]["cached"], true);
+  EXPECT_EQ(doc["actions"][1]["cached"], false);
+  EXPECT_TRUE(doc["actions"][2]["cached"].is_null());
+  EXPECT_EQ(doc["cache_note"], "not looked up: the repository");
+}
+
 TEST_F(PlanTest, CycleIsReportedWithItsEdges) {
   add_package("a", {"b"});
   add_package("b", {"c"});
