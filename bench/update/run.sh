@@ -9,7 +9,7 @@
 # kernel (an update does not need one to be written).
 # Usage: OSBUILD=build/osbuild bench/update/run.sh [PAYLOAD_MIB] [runs]
 source "$(dirname "$0")/../lib.bash"
-payload_mib=${1:-256}
+payload_mib=${1:-160}
 runs=${2:-5}
 unset RELEASE_START_TIME PUBLISH_REPO
 export OSBUILD_CACHE_DIR=$work/cache

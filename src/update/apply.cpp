@@ -76,8 +76,7 @@ std::uint64_t write_image(int fd, const image::ReadPartition& part, const fs::pa
 
 Outcome apply_update(const config::Settings& settings, process::Runner& runner,
                      const Request& request) {
-  TempDir scratch("osbuild-update");
-  Disk disk = inspect_disk(request.disk, runner, scratch.path());
+  Disk disk = inspect_disk(request.disk, runner);
   const Identity& id = disk.identity;
   Time now = request.now.value_or(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 
@@ -112,6 +111,7 @@ Outcome apply_update(const config::Settings& settings, process::Runner& runner,
   const Bank& bank = disk.banks.at(disk.inactive);
   const std::pair<const std::string*, const image::ReadPartition*> plan[] = {
       {&pick->images.boot, &bank.boot}, {&pick->images.root, &bank.root}, {&pick->images.hash, &bank.hash}};
+  TempDir scratch("osbuild-update");
   std::vector<fs::path> files;
   for (const auto& [target, part] : plan) {
     files.push_back(scratch.path() / (part->name + ".lz4"));

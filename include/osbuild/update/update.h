@@ -55,9 +55,9 @@ struct Disk {
 };
 
 // Reads the GPT, the boot-state record and the active bank's identity. Anything that is not an
-// osbuild A/B disk is an Error that says what is missing. `runner` extracts the root file system
-// (fsck.erofs or unsquashfs) into `scratch`.
-Disk inspect_disk(const fs::path& disk, process::Runner& runner, const fs::path& scratch);
+// osbuild A/B disk is an Error that says what is missing. The identity's files are read in place:
+// erofs by osbuild itself, squashfs and ext4 through `runner` (unsquashfs -cat, debugfs cat).
+Disk inspect_disk(const fs::path& disk, process::Runner& runner);
 
 // The disk's wave seed in [0, 2048): updog draws it at random on first boot and keeps it; osbuild
 // derives it from the disk GUID, so one disk always lands in the same wave.
