@@ -47,13 +47,7 @@ image() {
            "root": "$p-root.erofs.lz4", "verity": "$p-root.verity.lz4"}}
 JSON
 }
-bump() {
-  local old
-  old=$(sed -n 's/^version = "\(.*\)"/\1/p' Release.toml)
-  sed -i "s/^version = \".*\"/version = \"$1\"/" Release.toml
-  printf '"(%s, %s)" = []\n' "$old" "$1" >>Release.toml
-  sed -i "s/^release-version = \"[^\"]*\"/release-version = \"$1\"/" osbuild.toml
-}
+source "$src/tests/tools/set_version.bash"
 now() { date +%s.%N; }
 best() { sort -n | head -n1; }
 size() { du -sb "$@" | cut -f1; }
@@ -67,7 +61,7 @@ image_dir_disk=$(du -s --block-size=1 "build/images/x86_64-dev/$v1" | cut -f1)
 first=$(size "$T")
 
 # Version 2, default publish: growth against its update images and manifest.
-bump 9.9.0
+set_version 9.9.0
 image 9.9.0
 ls "$T" | sort >"$work/before"
 t0=$(now)

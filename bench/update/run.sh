@@ -9,6 +9,7 @@
 # kernel (an update does not need one to be written).
 # Usage: OSBUILD=build/osbuild bench/update/run.sh [PAYLOAD_MIB] [runs]
 source "$(dirname "$0")/../lib.bash"
+source "$src/tests/tools/set_version.bash"
 payload_mib=${1:-160}
 runs=${2:-5}
 unset RELEASE_START_TIME PUBLISH_REPO
@@ -48,9 +49,7 @@ SH
     for v in 1.4.0 1.5.0; do
       if [ "$v" = 1.5.0 ]; then
         sed -i 's/#define AGENT_VERSION "0.1.0"/#define AGENT_VERSION "0.2.0"/' sources/hello-agent/hello-agent.c
-        sed -i "s/^version = \".*\"/version = \"$v\"/" Release.toml
-        printf '"(1.4.0, 1.5.0)" = []\n' >>Release.toml
-        sed -i "s/^release-version = \"[^\"]*\"/release-version = \"$v\"/" osbuild.toml
+        set_version "$v"
       fi
       "$OSBUILD" fetch >/dev/null
       "$OSBUILD" build variant dev --arch x86_64 >/dev/null

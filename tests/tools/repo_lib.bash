@@ -34,14 +34,7 @@ fake_image() {
 JSON
 }
 
-# set_version VERSION: raises the project's release version, with an empty migration to it.
-set_version() {
-  local old
-  old=$(sed -n 's/^version = "\(.*\)"/\1/p' Release.toml)
-  sed -i "s/^version = \".*\"/version = \"$1\"/" Release.toml
-  printf '"(%s, %s)" = []\n' "$old" "$1" >>Release.toml
-  sed -i "s/^release-version = \"[^\"]*\"/release-version = \"$1\"/" osbuild.toml
-}
+source "$OSBUILD_TESTS/tools/set_version.bash"
 
 REPO_OUT=build/repos/default
 META=$REPO_OUT/metadata/dev/$ARCH

@@ -72,15 +72,6 @@ struct MemoryRepo {
   }
 };
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::verification) << e.what();
-    return e.what();
-  }
-  return "no error";
-}
 
 }  // namespace
 
@@ -106,7 +97,7 @@ TEST(TufClient, RefusesATamperedTarget) {
   MemoryRepo r;
   LoadedRepo repo = r.load();
   r.transport.files[k_targets + sha256_hex("image bytes") + ".a.img"] = "image bytez";
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(verification_error_of([&] {
               verify_targets(r.transport, {k_meta, k_targets}, repo);
             }).find("target a.img has sha256"),
             std::string::npos);
@@ -117,7 +108,7 @@ TEST(TufClient, RefusesABadSignature) {
   Json doc = Json::parse(r.transport.files[k_meta + "timestamp.json"]);
   doc["signed"]["version"] = 7;  // signed body changed after signing
   r.transport.files[k_meta + "timestamp.json"] = doc.dump();
-  EXPECT_EQ(error_of([&] { r.load(); }),
+  EXPECT_EQ(verification_error_of([&] { r.load(); }),
             "timestamp.json: signature threshold not met: 0 valid signatures from the timestamp "
             "role's keys, threshold 1 (1 bad signature)");
 }
@@ -126,13 +117,13 @@ TEST(TufClient, RefusesAWrongLengthInSnapshot) {
   MemoryRepo r;
   std::string& text = r.transport.files[k_meta + "1.targets.json"];
   text += " ";
-  EXPECT_NE(error_of([&] { r.load(); }).find("1.targets.json is"), std::string::npos);
+  EXPECT_NE(verification_error_of([&] { r.load(); }).find("1.targets.json is"), std::string::npos);
 }
 
 TEST(TufClient, RefusesAnExpiredRoleUnlessToldToIgnoreIt) {
   MemoryRepo r;
   r.publish(2, at("2026-01-01T00:00:00Z"));
-  EXPECT_EQ(error_of([&] { r.load(); }),
+  EXPECT_EQ(verification_error_of([&] { r.load(); }),
             "timestamp.json: the timestamp role expired on 2026-01-01T00:00:00Z");
   EXPECT_NO_THROW(r.load({Expiry::ignore, at("2026-11-21T00:00:00Z"), {}}));
 }
@@ -146,7 +137,7 @@ TEST(TufClient, RefusesARollback) {
   r.load({Expiry::enforce, at("2026-11-21T00:00:00Z"), seen});
   r.transport.files[k_meta + "timestamp.json"] = old;
   seen.timestamp = 3;
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(verification_error_of([&] {
               r.load({Expiry::enforce, at("2026-11-21T00:00:00Z"), seen});
             }).find("timestamp.json has version 2, lower than the trusted version 3"),
             std::string::npos);
@@ -166,12 +157,12 @@ TEST(TufClient, FollowsARotationSignedByOldAndNewKeys) {
   md.sign(next_key);
   r.transport.files[k_meta + "2.root.json"] = md.to_file();
   EXPECT_NE(
-      error_of([&] { r.load(); }).find("2.root.json is not signed by the keys of root version 1"),
+      verification_error_of([&] { r.load(); }).find("2.root.json is not signed by the keys of root version 1"),
       std::string::npos);
   md.sign(r.key);
   r.transport.files[k_meta + "2.root.json"] = md.to_file();
   // Old-key timestamp under the new root: refused until re-signed with the new key.
-  EXPECT_NE(error_of([&] { r.load(); }).find("timestamp.json: signature threshold not met"),
+  EXPECT_NE(verification_error_of([&] { r.load(); }).find("timestamp.json: signature threshold not met"),
             std::string::npos);
   std::swap(r.key, next_key);
   r.publish(2, at("2030-01-01T00:00:00Z"));

@@ -157,15 +157,6 @@ struct DelegatedRepo {
   TargetCheck verify() { return verify_targets(transport, {k_meta, k_targets}, load()); }
 };
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::verification) << e.what();
-    return e.what();
-  }
-  return "no error";
-}
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -200,7 +191,7 @@ TEST(TufDelegations, RefusesABadDelegatedSignature) {
   DelegatedRepo r;
   r.roles["apps"].key = &r.top;  // not a key targets.json lists for apps
   r.publish();
-  EXPECT_EQ(error_of([&] { r.load(); }),
+  EXPECT_EQ(verification_error_of([&] { r.load(); }),
             "1.apps.json: signature threshold not met: 0 valid signatures from the apps role's "
             "keys, threshold 1 (as targets delegates it)");
 }
@@ -209,14 +200,14 @@ TEST(TufDelegations, RefusesANestedRoleSignedByItsDelegatorsParentKey) {
   DelegatedRepo r;
   r.roles["nested"].key = &r.apps_key;
   r.publish();
-  EXPECT_TRUE(has(error_of([&] { r.load(); }), "1.nested.json: signature threshold not met"));
+  EXPECT_TRUE(has(verification_error_of([&] { r.load(); }), "1.nested.json: signature threshold not met"));
 }
 
 TEST(TufDelegations, RefusesATamperedDelegatedTarget) {
   DelegatedRepo r;
   r.publish();
   r.transport.files[k_targets + "apps/" + sha256_hex("two") + ".extra-two.txt"] = "tw0";
-  EXPECT_TRUE(has(error_of([&] { r.verify(); }),
+  EXPECT_TRUE(has(verification_error_of([&] { r.verify(); }),
                   "target apps/extra-two.txt has sha256 " + sha256_hex("tw0") +
                       ", but nested.json records"));
 }
@@ -233,7 +224,7 @@ TEST(TufDelegations, ATerminatingRoleHidesALaterRolesTarget) {
   LoadedRepo repo = r.load();
   EXPECT_EQ(find_target(repo, "apps/early.txt")->role, "early");
   EXPECT_FALSE(find_target(repo, "apps/one.txt").has_value());
-  EXPECT_TRUE(has(error_of([&] { r.verify(); }),
+  EXPECT_TRUE(has(verification_error_of([&] { r.verify(); }),
                   "target apps/one.txt, listed in apps.json, is not found by a client's lookup"));
 }
 
@@ -245,7 +236,7 @@ TEST(TufDelegations, RefusesAHashBinTargetInTheWrongBin) {
   r.roles[wrong].files[name] = r.roles[right].files[name];
   r.roles[right].files.erase(name);
   r.publish();
-  EXPECT_TRUE(has(error_of([&] { r.verify(); }),
+  EXPECT_TRUE(has(verification_error_of([&] { r.verify(); }),
                   "target pkgs/p1.txt, listed in " + wrong + ".json, is not found"));
 }
 
@@ -253,12 +244,12 @@ TEST(TufDelegations, RefusesMissingOrUnlistedDelegatedMetadata) {
   DelegatedRepo r;
   r.publish();
   r.transport.files.erase(k_meta + "1.nested.json");
-  EXPECT_TRUE(has(error_of([&] { r.load(); }), "1.nested.json is missing"));
+  EXPECT_TRUE(has(verification_error_of([&] { r.load(); }), "1.nested.json is missing"));
 
   DelegatedRepo unlisted;
   unlisted.order.erase(unlisted.order.begin());  // nested.json not in the snapshot
   unlisted.publish();
-  EXPECT_TRUE(has(error_of([&] { unlisted.load(); }),
+  EXPECT_TRUE(has(verification_error_of([&] { unlisted.load(); }),
                   "1.snapshot.json does not list nested.json, the metadata of the role apps "
                   "delegates to"));
 }
@@ -281,13 +272,13 @@ TEST(TufDelegations, RefusesADelegatedVersionOtherThanTheSnapshotsAndAnExpiredRo
   Metadata t{ts.to_json(), {}};
   t.sign(r.top);
   r.transport.files[k_meta + "timestamp.json"] = t.to_file();
-  EXPECT_EQ(error_of([&] { r.load(); }),
+  EXPECT_EQ(verification_error_of([&] { r.load(); }),
             "apps.json holds version 2, but snapshot.json names version 1");
 
   DelegatedRepo expired;
   expired.roles["nested"].expires = at("2026-01-01T00:00:00Z");
   expired.publish();
-  EXPECT_EQ(error_of([&] { expired.load(); }),
+  EXPECT_EQ(verification_error_of([&] { expired.load(); }),
             "1.nested.json: the delegated targets role nested expired on 2026-01-01T00:00:00Z");
 }
 
@@ -301,10 +292,10 @@ TEST(TufDelegations, ChecksEverySha512NotOnlySha256) {
   Metadata md{t.to_json(), {}};
   md.sign(r.top);
   repo.targets = t;
-  EXPECT_TRUE(has(error_of([&] { verify_targets(r.transport, {k_meta, k_targets}, repo); }),
+  EXPECT_TRUE(has(verification_error_of([&] { verify_targets(r.transport, {k_meta, k_targets}, repo); }),
                   "target manifest.json has sha512 " + sha512_hex("{}") +
                       ", but targets.json records " + sha512_hex("not it")));
-  EXPECT_TRUE(has(error_of([&] {
+  EXPECT_TRUE(has(verification_error_of([&] {
                     fetch_target_text(r.transport, {k_meta, k_targets}, t, "manifest.json");
                   }),
                   "has sha512"));
@@ -319,7 +310,7 @@ TEST(TufDelegations, RefusesMetadataOrTargetsListingOnlyUnknownHashes) {
   Metadata md{ts.to_json(), {}};
   md.sign(r.top);
   r.transport.files[k_meta + "timestamp.json"] = md.to_file();
-  EXPECT_EQ(error_of([&] { r.load(); }),
+  EXPECT_EQ(verification_error_of([&] { r.load(); }),
             "timestamp.json records only md5 for 1.snapshot.json, which osbuild cannot check: it "
             "checks sha256 and sha512");
 
@@ -327,7 +318,7 @@ TEST(TufDelegations, RefusesMetadataOrTargetsListingOnlyUnknownHashes) {
   target.publish();
   LoadedRepo repo = target.load();
   repo.targets.targets["manifest.json"].hashes = {{"md5", "99914b932bd37a50b983c5e7c90ae93b"}};
-  EXPECT_TRUE(has(error_of([&] { verify_targets(target.transport, {k_meta, k_targets}, repo); }),
+  EXPECT_TRUE(has(verification_error_of([&] { verify_targets(target.transport, {k_meta, k_targets}, repo); }),
                   "records only md5 for target manifest.json"));
 }
 
@@ -377,13 +368,13 @@ TEST(TufDelegations, RefusesMalformedDelegations) {
                {"terminating", false},
                {"paths", {"a/*"}},
                {"path_hash_prefixes", {"0"}}}}}};
-  EXPECT_TRUE(has(error_of([&] { parse_delegations(both, "t.json"); }),
+  EXPECT_TRUE(has(verification_error_of([&] { parse_delegations(both, "t.json"); }),
                   "exactly one of 'paths' and 'path_hash_prefixes'"));
   Json top_name = both;
   top_name["roles"][0]["name"] = "snapshot";
   top_name["roles"][0].erase("paths");
-  EXPECT_TRUE(has(error_of([&] { parse_delegations(top_name, "t.json"); }),
+  EXPECT_TRUE(has(verification_error_of([&] { parse_delegations(top_name, "t.json"); }),
                   "may not take a top-level role's name"));
   Json succinct{{"keys", Json::object()}, {"succinct_roles", Json::object()}};
-  EXPECT_TRUE(has(error_of([&] { parse_delegations(succinct, "t.json"); }), "succinct_roles"));
+  EXPECT_TRUE(has(verification_error_of([&] { parse_delegations(succinct, "t.json"); }), "succinct_roles"));
 }
