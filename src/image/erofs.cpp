@@ -16,12 +16,12 @@ namespace osbuild::image {
 
 namespace {
 
-constexpr int k_max_links = 40;
-constexpr std::uint64_t k_max_file = 64 << 20;  // what this reader is for: small files
+constexpr int k_erofs_max_links = 40;
+constexpr std::uint64_t k_erofs_max_file = 64 << 20;  // what this reader is for: small files
 
-enum Layout : unsigned { flat_plain = 0, flat_inline = 2 };
+enum ErofsLayout : unsigned { flat_plain = 0, flat_inline = 2 };
 
-struct Inode {
+struct ErofsInode {
   std::uint16_t mode = 0;
   std::uint64_t size = 0;
   std::uint32_t raw_blkaddr = 0;
@@ -30,9 +30,9 @@ struct Inode {
   std::uint64_t inline_at = 0;  // where inline data starts (after the inode and its xattrs)
 };
 
-class Reader {
+class ErofsReader {
  public:
-  Reader(int fd, std::uint64_t offset, std::string what) : m_fd(fd), m_offset(offset), m_what(std::move(what)) {
+  ErofsReader(int fd, std::uint64_t offset, std::string what) : m_fd(fd), m_offset(offset), m_what(std::move(what)) {
     std::string sb = pread_exact(fd, offset + 1024, 128, m_what);
     if (read_le(sb, 0, 4) != k_erofs_magic) throw Error(m_what + " is not an erofs file system");
     unsigned bits = static_cast<unsigned char>(sb[12]);
@@ -42,8 +42,8 @@ class Reader {
     m_meta = read_le(sb, 40, 4) * m_block;
   }
 
-  Inode inode(std::uint64_t nid) const {
-    Inode n;
+  ErofsInode inode(std::uint64_t nid) const {
+    ErofsInode n;
     n.at = m_offset + m_meta + nid * 32;
     std::string raw = pread_exact(m_fd, n.at, 64, m_what);
     auto format = static_cast<unsigned>(read_le(raw, 0, 2));
@@ -58,8 +58,8 @@ class Reader {
     return n;
   }
 
-  std::string data(const Inode& n) const {
-    if (n.size > k_max_file) throw Error(fmt::format("{}: a file of {} bytes is more than this reader reads", m_what, n.size));
+  std::string data(const ErofsInode& n) const {
+    if (n.size > k_erofs_max_file) throw Error(fmt::format("{}: a file of {} bytes is more than this reader reads", m_what, n.size));
     if (n.layout != flat_plain && n.layout != flat_inline) {
       throw Error(fmt::format("{}: data layout {} (compressed or chunked) is not read here", m_what, n.layout),
                   "make the root with osbuild's uncompressed erofs");
@@ -71,7 +71,7 @@ class Reader {
   }
 
   // The nid of `name` in the directory `dir`, or nothing.
-  std::optional<std::uint64_t> lookup(const Inode& dir, std::string_view name) const {
+  std::optional<std::uint64_t> lookup(const ErofsInode& dir, std::string_view name) const {
     std::string bytes = data(dir);
     for (std::uint64_t start = 0; start < bytes.size(); start += m_block) {
       std::string_view block = std::string_view(bytes).substr(start, m_block);
@@ -105,7 +105,7 @@ class Reader {
 Result<std::string> erofs_read_file(int fd, std::uint64_t offset, std::string_view path,
                                     const std::string& what) {
   try {
-    Reader r(fd, offset, what);
+    ErofsReader r(fd, offset, what);
     std::vector<std::string> todo;
     for (const auto& part : split(std::string(path), '/')) {
       if (!part.empty() && part != ".") todo.push_back(part);
@@ -119,13 +119,13 @@ Result<std::string> erofs_read_file(int fd, std::uint64_t offset, std::string_vi
         if (stack.size() > 1) stack.pop_back();
         continue;
       }
-      Inode dir = r.inode(stack.back());
+      ErofsInode dir = r.inode(stack.back());
       if (!S_ISDIR(dir.mode)) return Failure{fmt::format("/{}: not a folder in {}", std::string(path), what)};
       auto nid = r.lookup(dir, name);
       if (!nid) return Failure{fmt::format("no /{} in {}", std::string(path), what)};
-      Inode found = r.inode(*nid);
+      ErofsInode found = r.inode(*nid);
       if (S_ISLNK(found.mode)) {
-        if (++links > k_max_links) return Failure{fmt::format("/{}: too many links in {}", std::string(path), what)};
+        if (++links > k_erofs_max_links) return Failure{fmt::format("/{}: too many links in {}", std::string(path), what)};
         std::string target = r.data(found);
         std::vector<std::string> rest(todo.begin() + static_cast<std::ptrdiff_t>(next), todo.end());
         todo.clear();
@@ -139,7 +139,7 @@ Result<std::string> erofs_read_file(int fd, std::uint64_t offset, std::string_vi
       }
       stack.push_back(*nid);
     }
-    Inode file = r.inode(stack.back());
+    ErofsInode file = r.inode(stack.back());
     if (!S_ISREG(file.mode)) return Failure{fmt::format("/{}: not a file in {}", std::string(path), what)};
     return r.data(file);
   } catch (const Error& e) {
