@@ -2,7 +2,11 @@
 // failed which check.
 #include "osbuild/repo/client.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "osbuild/util/hash.h"
@@ -511,6 +515,35 @@ std::string fetch_target_text(Transport& transport, const RepoLocation& where,
   fetch_target(transport, where, name, it->second, layout, "targets.json",
                [&body](std::string_view part) { body.append(part); });
   return body;
+}
+
+void download_target(Transport& transport, const RepoLocation& where, const LoadedRepo& repo,
+                     const std::string& name, const std::filesystem::path& dest) {
+  auto found = find_target(repo, name);
+  if (!found) {
+    refuse("the repository lists no target " + name + " that a client's lookup finds",
+           k_republish_hint);
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(dest.c_str(), "wb"), std::fclose);
+  if (!out) {
+    throw Error("cannot write " + dest.string() + ": " + std::strerror(errno));
+  }
+  try {
+    fetch_target(transport, where, name, *found->file, layout_of(repo.root),
+                 role_file_name(found->role), [&](std::string_view part) {
+                   if (std::fwrite(part.data(), 1, part.size(), out.get()) != part.size()) {
+                     throw Error("cannot write " + dest.string() + ": " + std::strerror(errno));
+                   }
+                 });
+    if (std::fflush(out.get()) != 0) {
+      throw Error("cannot write " + dest.string() + ": " + std::strerror(errno));
+    }
+  } catch (...) {
+    out.reset();
+    std::error_code ec;
+    std::filesystem::remove(dest, ec);
+    throw;
+  }
 }
 
 }  // namespace osbuild::repo

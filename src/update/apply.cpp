@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "osbuild/repo/client.h"
-#include "osbuild/repo/download.h"
 #include "osbuild/repo/transport.h"
 #include "osbuild/update/update.h"
 #include "osbuild/util/archive.h"
@@ -98,13 +97,12 @@ Outcome apply_update(const config::Settings& settings, process::Runner& runner,
       repo::fetch_target_text(*transport, where, loaded->targets, "manifest.json",
                               repo::layout_of(loaded->root)),
       where.targets_url + "manifest.json");
-  Outcome outcome =
-      choose(disk, candidates(manifest, id.variant, id.arch, seed_of(disk.disk_guid)), request, now);
+  auto choices = candidates(manifest, id.variant, id.arch, seed_of(disk.disk_guid));
+  Outcome outcome = choose(disk, choices, request, now);
   if (outcome.verdict != Verdict::updated) return outcome;
 
   // Every image is downloaded and checked before the disk is opened for writing.
   const Candidate* pick = nullptr;
-  auto choices = candidates(manifest, id.variant, id.arch, outcome.seed);
   for (const auto& c : choices) {
     if (c.version == outcome.to) pick = &c;
   }

@@ -5,6 +5,7 @@
 // delegations in preorder, honouring `terminating`, path patterns and path hash prefixes. Used by
 // `repo validate`, and by `repo` and `repo refresh` before they extend a repository.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -121,5 +122,12 @@ std::string target_path(Layout layout, const std::string& name, const std::strin
 std::string fetch_target_text(Transport& transport, const RepoLocation& where,
                               const TargetsRole& targets, const std::string& name,
                               Layout layout = Layout::consistent);
+
+// Writes target `name` to `dest` (replaced), found by a client's lookup and checked as it streams
+// (length and every listed sha256 and sha512), as an update agent does before it writes a byte.
+// A missing, longer, shorter or tampered target is an Error with ExitCode::verification; `dest`
+// is removed then.
+void download_target(Transport& transport, const RepoLocation& where, const LoadedRepo& repo,
+                     const std::string& name, const std::filesystem::path& dest);
 
 }  // namespace osbuild::repo
