@@ -17,6 +17,9 @@ wait "$pid"
 expect_eq "$?" 130 "exit status after SIGINT"
 grep -q "build interrupted" "$TEST_TMP/out" || fail "no interruption message: $(cat "$TEST_TMP/out")"
 sleep 0.3
+# The sandbox's pid namespace ends its processes as it is torn down, which may finish a moment
+# after osbuild exits: give it up to 5 s.
+for _ in $(seq 50); do pgrep -f "sleep 297" >/dev/null || break; sleep 0.1; done
 if pgrep -f "sleep 297" >/dev/null; then fail "a build process survived: $(pgrep -af 'sleep 297')"; fi
 rm -f "$PROJECT/packages/sleeper/slow"
 run build package sleeper
