@@ -54,7 +54,8 @@ void require_bank(const BootState& state, char bank) {
 
 // The EFI system partition of the primary GPT: number, first byte, size.
 GrubenvLocation find_esp(int fd, const fs::path& disk) {
-  const ReadPartition* esp = read_gpt(fd, disk.string()).find_type(types::efi_system());
+  const ReadGpt gpt = read_gpt(fd, disk.string());  // kept: `esp` points into it
+  const ReadPartition* esp = gpt.find_type(types::efi_system());
   if (esp == nullptr) {
     throw Error(fmt::format("{} has no EFI system partition", disk.string()),
                 "make the disk with `osbuild image`, which puts GRUB and grubenv on EFI-SYSTEM");
