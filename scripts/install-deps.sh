@@ -2,30 +2,43 @@
 # Installs what building and testing osbuild needs on Debian 12, as root. Safe to run again: it
 # installs only what is missing. Each stage keeps its own list so that what it needs is easy to
 # find and to drop.
+#   scripts/install-deps.sh [--pipeline]
+# --pipeline installs only what building osbuild and running the pipeline need (the quick start);
+# without it, what the tests and benchmarks need too.
 set -euo pipefail
+pipeline_only=0
+[ "${1:-}" = --pipeline ] && pipeline_only=1
 
-packages=(
+# What building osbuild and running the pipeline on examples/ need (the quick start).
+pipeline_packages=(
   # build
   build-essential cmake ninja-build pkg-config git ccache
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libgit2-dev libcurl4-openssl-dev
-  libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
-  # tests and benchmarks
-  python3 hyperfine dpkg-dev groff-base bsdextrautils
+  libssl-dev nlohmann-json3-dev libarchive-dev
+  # build stage: the sandbox and the programs the failure report uses
+  bubblewrap patch
+  # toolchain stage: Debian's cross gcc
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
+  # examples/hello-os's kernel package: Kbuild's host tools
+  bison flex libelf-dev bc perl xz-utils
+  # image stage
+  erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
+  # image stage: the EFI system partition (GRUB for x86_64, FAT written with mtools);
+  # osbuild qemu: QEMU and UEFI firmware
+  mtools grub-common grub-efi-amd64-bin qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64
+  # examples/fill-lookaside.sh: apt-get source
+  dpkg-dev
+)
+# What the test suite and the benchmarks add.
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 hyperfine groff-base bsdextrautils file
   # tests: the SBOM is validated against the SPDX 2.3 JSON schema (tests/data/spdx/)
   python3-jsonschema
   # completions: the shells the generated scripts are tested in
   zsh fish
-  # build stage: the sandbox and the programs the failure report and tests use
-  bubblewrap patch
-  # toolchain stage: Debian's cross gcc, and qemu to run what it builds
-  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
-  # examples/hello-os's kernel package: Kbuild's host tools (and `file` for the static-binary checks)
-  bison flex libelf-dev bc perl xz-utils file
-  # image stage
-  erofs-utils squashfs-tools e2fsprogs cryptsetup-bin gdisk qemu-utils lz4 zstd dosfstools skopeo
-  # image stage: the EFI system partition (GRUB for x86_64, FAT written with mtools);
-  # osbuild qemu: QEMU and UEFI firmware (the boot tests run images under OVMF and AAVMF)
-  mtools grub-common grub-efi-amd64-bin qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64
+  # toolchain tests: qemu runs what the cross compilers build
+  qemu-user-static
   # repo stage: a real TUF client in the tests
   nodejs
   # kits: a real OCI registry in the tests
@@ -36,6 +49,8 @@ packages=(
   clang libclang-rt-14-dev
 )
 
+packages=("${pipeline_packages[@]}")
+[ $pipeline_only = 1 ] || packages+=("${test_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -56,7 +71,7 @@ if ! dpkg-query -W -f='${Status}' grub-efi-arm64-bin:arm64 2>/dev/null | grep -q
     grub-efi-arm64-bin:arm64 >/dev/null
 fi
 
-# Packaged services must not run on their own: the tests start them on 127.0.0.1 and stop them.
+# Packaged services (installed for the tests) must not run on their own: the tests start them on 127.0.0.1 and stop them.
 for service in docker-registry nginx; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
@@ -88,5 +103,7 @@ npm_folder() {  # npm_folder DIR CHECK PACKAGES...
   mkdir -p "$dir"
   npm install --silent --no-audit --no-fund --engine-strict=false --prefix "$dir" "$@" >/dev/null
 }
-npm_folder /opt/osbuild/tuf-js tuf-js tuf-js
-npm_folder /opt/osbuild/spdx spdx-expression-parse spdx-expression-parse spdx-license-ids
+if [ $pipeline_only = 0 ]; then
+  npm_folder /opt/osbuild/tuf-js tuf-js tuf-js
+  npm_folder /opt/osbuild/spdx spdx-expression-parse spdx-expression-parse spdx-license-ids
+fi

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The first quick-start command: install what is missing, build osbuild, fill the example's local
-# lookaside folder and run the pipeline on examples/hello-os: fetch, plan, build (host arch and
-# aarch64, kernels included), image, a signed repository (development keys, generated on first
-# use), and a boot of the host arch's image under UEFI in QEMU to init's greeting.
+# The first quick-start command: install what the pipeline needs, build the osbuild binary alone
+# (Release, no tests), fill the example's local lookaside folder and run the pipeline on
+# examples/hello-os: fetch, plan, build (host arch and aarch64, kernels included), image, a signed
+# repository (development keys, generated on first use), and a boot of the host arch's image under
+# UEFI in QEMU to init's greeting.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/scripts/install-deps.sh"
-"$top/scripts/build.sh"
+"$top/scripts/install-deps.sh" --pipeline
+"$top/scripts/build.sh" --only-osbuild
 osbuild=${OSBUILD_BUILD_DIR:-$top/build}/osbuild
 "$top/examples/fill-lookaside.sh"
 cd "$top/examples/hello-os"
