@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libgit2-dev libcurl4-openssl-dev
   libssl-dev nlohmann-json3-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tests and benchmarks
-  python3 hyperfine dpkg-dev groff-base bsdextrautils
+  python3 hyperfine dpkg-dev groff-base bsdextrautils time
   # tests: the SBOM is validated against the SPDX 2.3 JSON schema (tests/data/spdx/)
   python3-jsonschema
   # completions: the shells the generated scripts are tested in

@@ -7,7 +7,7 @@
 # own; --with-kernel adds hello-os's Linux 6.1 tinyconfig, about 15 minutes more), fills the
 # lookaside with examples/fill-lookaside.sh, and builds the variant twice, each with an empty
 # cache:
-#   jobserver  every build runs plain `make`, which joins osbuild's jobserver (MAKEFLAGS);
+#   shared     every build runs plain `make`, which joins osbuild's jobserver (MAKEFLAGS);
 #   own pool   every build gets MAKEFLAGS=-jJOBS, no jobserver: each package's make starts a pool
 #              of JOBS jobs of its own (the way build scripts ran `make -j$OSBUILD_JOBS`).
 # Each package's build.sh runs the real script under `/usr/bin/time`, whose line lands in the
@@ -142,7 +142,7 @@ TOML
   done
   # The kernel's script says `make -j$OSBUILD_JOBS`, which leaves the jobserver for a pool of its
   # own; with the jobserver it gets plain make here.
-  if [[ $with_kernel == 1 && $mode == jobserver ]]; then
+  if [[ $with_kernel == 1 && $mode == shared ]]; then
     sed -i 's/ -j"\$OSBUILD_JOBS"//' "$dir/packages/kernel/work.sh"
     ! grep -q 'OSBUILD_JOBS' "$dir/packages/kernel/work.sh" || {
       echo "the kernel's build script still names OSBUILD_JOBS: $(grep OSBUILD_JOBS "$dir/packages/kernel/work.sh")" >&2
@@ -157,7 +157,7 @@ TOML
 projects=$work/projects
 mkdir -p "$projects"
 ln -s "$lookaside" "$projects/lookaside"
-make_project "$projects/jobserver" jobserver
+make_project "$projects/shared" shared
 make_project "$projects/own-pool" own-pool
 FILL_LOOKASIDE_EXAMPLES=$projects "$src/examples/fill-lookaside.sh" "$lookaside" >"$work/fill.log" 2>&1 || {
   echo "the lookaside cannot be filled: $(tail -n 5 "$work/fill.log")"
@@ -195,8 +195,7 @@ measure() {
   read -r load_before _ </proc/loadavg
   : >"$work/$mode.load"
   t0=$(now)
-  /usr/bin/time -f '%e %U %S' -o "$work/$mode.tree" \
-    "$OSBUILD" build variant all -j"$jobs" --timings >"$work/$mode.out" 2>&1 &
+  "$OSBUILD" build variant all -j"$jobs" --timings >"$work/$mode.out" 2>&1 &
   pid=$!
   sample_load "$pid" "$work/$mode.load" &
   wait "$pid" || { echo "build ($mode) failed: $(tail -n 20 "$work/$mode.out")"; exit 1; }
@@ -212,10 +211,12 @@ measure() {
       echo
     done
   } >"$work/$mode.packages"
+  # What make said about the jobserver ("jobserver unavailable", "-jN forced in submake").
+  grep -vh '^\$ ' "$dir/build/logs/$arch"/*.log | grep -i 'jobserver' >"$work/$mode.warnings" || true
   python3 - "$mode" "$jobs" "$wall" "$load_before" "$work/$mode.packages" "$work/$mode.load" \
-    "$work/$mode.tree" >"$work/$mode.json" <<'PY'
+    "$work/$mode.warnings" >"$work/$mode.json" <<'PY'
 import json, sys
-mode, jobs, wall, load_before, pkgs_file, load_file, tree_file = sys.argv[1:]
+mode, jobs, wall, load_before, pkgs_file, load_file, warnings_file = sys.argv[1:]
 jobs, wall, load_before = int(jobs), float(wall), float(load_before)
 pkgs = {}
 for line in open(pkgs_file):
@@ -235,34 +236,37 @@ crit = max((path(n) for n in pkgs), key=lambda p: p[0])
 total = sum(p["cpu"] for p in pkgs.values())
 ideal = max(total / jobs, crit[0])
 loads = [tuple(map(float, l.split())) for l in open(load_file) if l.strip()]
-tree = [float(x) for x in open(tree_file).read().split()[-3:]]
+warnings = [l.strip() for l in open(warnings_file) if l.strip()]
 print(json.dumps({
     "mode": mode, "wall": wall, "total_cpu": total, "critical_path": crit[0], "critical_chain": crit[1],
     "ideal": ideal, "ideal_from": "total CPU / jobs" if total / jobs >= crit[0] else "critical path",
     "ratio": wall / ideal, "load_before": load_before,
     "max_load": max((l[0] for l in loads), default=0.0),
     "max_runnable": int(max((l[1] for l in loads), default=0)), "samples": len(loads),
-    "osbuild_tree_cpu": tree[1] + tree[2],
+    "mean_runnable": sum(l[1] for l in loads) / max(len(loads), 1),
+    "jobserver_warnings": warnings,
     "packages": pkgs}))
 PY
 }
 
-measure jobserver
+measure shared
 measure own-pool
 
-python3 - "$jobs" "$work/jobserver.json" "$work/own-pool.json" <<'PY'
+python3 - "$jobs" "$work/shared.json" "$work/own-pool.json" <<'PY'
 import json, sys
 jobs = sys.argv[1]
 runs = [json.load(open(f)) for f in sys.argv[2:]]
 for r in runs:
-    label = {"jobserver": "jobserver (plain make)", "own-pool": f"own pool (make -j{jobs} each, no jobserver)"}[r["mode"]]
+    label = {"shared": "shared jobserver (plain make)", "own-pool": f"own pool (make -j{jobs} each, no jobserver)"}[r["mode"]]
     print(f"{label}: -j{jobs}, clean build of {len(r['packages'])} packages")
     for name, p in sorted(r["packages"].items()):
         print(f"    {name:7s} cpu {p['cpu']:7.2f} s  wall {p['wall']:7.2f} s  depends [{', '.join(p['deps'])}]")
-    print(f"  wall {r['wall']:.2f} s; total CPU {r['total_cpu']:.2f} s (osbuild and everything it ran: "
-          f"{r['osbuild_tree_cpu']:.2f} s); critical path {r['critical_path']:.2f} s ({' -> '.join(r['critical_chain'])})")
+    print(f"  wall {r['wall']:.2f} s; total CPU {r['total_cpu']:.2f} s (/ {jobs} = {r['total_cpu'] / int(jobs):.2f} s); critical path {r['critical_path']:.2f} s ({' -> '.join(r['critical_chain'])})")
     print(f"  ideal {r['ideal']:.2f} s (= {r['ideal_from']}); ratio {r['ratio']:.3f} (goal <= 1.15)")
     print(f"  load average: {r['load_before']:.2f} before, max {r['max_load']:.2f} during ({r['samples']} samples, goal <= 3);"
-          f" the build's own runnable processes: max {r['max_runnable']}")
-print(f"ratio to the ideal: jobserver {runs[0]['ratio']:.3f}, own pool {runs[1]['ratio']:.3f}")
+          f" the build's own runnable processes: "
+          f"max {r['max_runnable']}, mean {r['mean_runnable']:.2f}")
+    w = r["jobserver_warnings"]
+    print(f"  make's jobserver warnings in the logs: {len(w)}" + (f" (first: {w[0]})" if w else ""))
+print(f"ratio to the ideal: shared jobserver {runs[0]['ratio']:.3f}, own pool {runs[1]['ratio']:.3f}")
 PY
