@@ -110,7 +110,6 @@ write_wrapper() {
     echo '#!/bin/sh'
     echo 'set -eu'
     [[ $2 == own-pool ]] && echo 'export MAKEFLAGS="-j$OSBUILD_JOBS" CARGO_MAKEFLAGS="-j$OSBUILD_JOBS"'
-    echo 'chmod +x "$(dirname "$0")/work.sh" 2>/dev/null || true'
     echo 'exec /usr/bin/time -f "bench-time: %e %U %S" "$(dirname "$0")/work.sh"'
   } >"$1/build.sh"
   chmod +x "$1/build.sh" "$1/work.sh"
