@@ -19,7 +19,8 @@
 # (an upper bound for a chain: a package's make can run faster than its CPU time). The ratio is
 # wall / ideal (goal <= 1.15). /proc/loadavg's 1-minute figure is read every second while a
 # build runs (goal: never above 3; it counts the whole machine, so the load before the run is
-# printed too), with the number of the build's own runnable processes at the same moments.
+# printed too), with the number of the build's own runnable processes at the same moments. Each
+# package's start comes from osbuild's --json events.
 set -euo pipefail
 with_kernel=0
 jobs=2
@@ -194,10 +195,10 @@ measure() {
   read -r load_before _ </proc/loadavg
   : >"$work/$mode.load"
   t0=$(now)
-  "$OSBUILD" build variant all -j"$jobs" --timings >"$work/$mode.out" 2>&1 &
+  "$OSBUILD" --json build variant all -j"$jobs" --timings >"$work/$mode.events" 2>"$work/$mode.out" &
   pid=$!
   sample_load "$pid" "$work/$mode.load" &
-  wait "$pid" || { echo "build ($mode) failed: $(tail -n 20 "$work/$mode.out")"; exit 1; }
+  wait "$pid" || { echo "build ($mode) failed: $(tail -n 20 "$work/$mode.out" "$work/$mode.events")"; exit 1; }
   wall=$(elapsed "$t0")
   wait
   arch=$(ls "$dir/build/logs")
@@ -213,9 +214,9 @@ measure() {
   # What make said about the jobserver ("jobserver unavailable", "-jN forced in submake").
   grep -vh '^\$ ' "$dir/build/logs/$arch"/*.log | grep -i 'jobserver' >"$work/$mode.warnings" || true
   python3 - "$mode" "$jobs" "$wall" "$load_before" "$work/$mode.packages" "$work/$mode.load" \
-    "$work/$mode.warnings" >"$work/$mode.json" <<'PY'
+    "$work/$mode.warnings" "$work/$mode.events" >"$work/$mode.json" <<'PY'
 import json, sys
-mode, jobs, wall, load_before, pkgs_file, load_file, warnings_file = sys.argv[1:]
+mode, jobs, wall, load_before, pkgs_file, load_file, warnings_file, events_file = sys.argv[1:]
 jobs, wall, load_before = int(jobs), float(wall), float(load_before)
 pkgs = {}
 for line in open(pkgs_file):
@@ -225,6 +226,11 @@ for line in open(pkgs_file):
     name, pwall, user, sys_ = f[0], float(f[1]), float(f[2]), float(f[3])
     deps = [d for d in ",".join(f[4:]).split(",") if d]
     pkgs[name] = {"wall": pwall, "cpu": user + sys_, "deps": deps}
+# When osbuild started each package, in seconds since the build started (its --json events).
+for line in open(events_file):
+    e = json.loads(line)
+    if e.get("event") == "started" and e.get("package") in pkgs:
+        pkgs[e["package"]]["start"] = e["time"]
 memo = {}
 def path(n):  # heaviest chain ending in n, CPU-weighted, over depends inside the project
     if n not in memo:
@@ -259,7 +265,8 @@ for r in runs:
     label = {"shared": "shared jobserver (plain make)", "own-pool": f"own pool (make -j{jobs} each, no jobserver)"}[r["mode"]]
     print(f"{label}: -j{jobs}, clean build of {len(r['packages'])} packages")
     for name, p in sorted(r["packages"].items()):
-        print(f"    {name:7s} cpu {p['cpu']:7.2f} s  wall {p['wall']:7.2f} s  depends [{', '.join(p['deps'])}]")
+        print(f"    {name:7s} cpu {p['cpu']:7.2f} s  wall {p['wall']:7.2f} s  started at {p.get('start', float('nan')):6.2f} s"
+              f"  depends [{', '.join(p['deps'])}]")
     print(f"  wall {r['wall']:.2f} s; total CPU {r['total_cpu']:.2f} s (/ {jobs} = {r['total_cpu'] / int(jobs):.2f} s); critical path {r['critical_path']:.2f} s ({' -> '.join(r['critical_chain'])})")
     print(f"  ideal {r['ideal']:.2f} s (= {r['ideal_from']}); ratio {r['ratio']:.3f} (goal <= 1.15)")
     print(f"  load average: {r['load_before']:.2f} before, max {r['max_load']:.2f} during ({r['samples']} samples, goal <= 3);"
