@@ -4,9 +4,9 @@
 #   OSBUILD=build/osbuild bench/build/make_projects.sh [--with-kernel] [-j JOBS]   (JOBS: 2)
 # Generates a throw-away project of four upstream C projects from Debian's sources (zlib 1.2.13
 # and Lua 5.4.4 with examples/hello-os's build scripts, bzip2 1.0.8 and xz-utils 5.4.1 with their
-# own; --with-kernel adds hello-os's Linux 6.1 tinyconfig, about 15 minutes more), fills the
-# lookaside with examples/fill-lookaside.sh, and builds the variant twice, each with an empty
-# cache:
+# own; --with-kernel adds hello-os's Linux 6.1 tinyconfig, off by default: a kernel build takes
+# many minutes), fills the lookaside with examples/fill-lookaside.sh, and builds the variant
+# twice, each with an empty cache:
 #   shared     every build runs plain `make`, which joins osbuild's jobserver (MAKEFLAGS);
 #   own pool   every build gets MAKEFLAGS=-jJOBS, no jobserver: each package's make starts a pool
 #              of JOBS jobs of its own (the way build scripts ran `make -j$OSBUILD_JOBS`).
