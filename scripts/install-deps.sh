@@ -32,7 +32,7 @@ pipeline_packages=(
 # What the test suite and the benchmarks add.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 hyperfine groff-base bsdextrautils file
+  python3 hyperfine groff-base bsdextrautils file time
   # tests: the SBOM is validated against the SPDX 2.3 JSON schema (tests/data/spdx/)
   python3-jsonschema
   # completions: the shells the generated scripts are tested in
