@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "osbuild/process/process.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/log.h"
 #include "package_build.h"
 
@@ -23,7 +24,7 @@ BuildReporter::BuildReporter(Mode mode, std::string arch, std::size_t total)
   if (m_mode == Mode::tty) {
     m_ticker = std::thread([this] { ticker(); });
   }
-  event({{"event", "build-start"}, {"arch", m_arch}, {"packages", m_total}});
+  event("start", {{"arch", m_arch}, {"packages", m_total}});
 }
 
 BuildReporter::~BuildReporter() {
@@ -86,13 +87,12 @@ void BuildReporter::draw_status() {
   m_status_shown = true;
 }
 
-void BuildReporter::event(Json object) {
+void BuildReporter::event(std::string_view name, Json fields) {
   if (m_mode != Mode::json) {
     return;
   }
-  object["time"] = std::round(elapsed() * 1000) / 1000;
-  std::fputs((object.dump() + "\n").c_str(), stdout);
-  std::fflush(stdout);
+  fields["time"] = std::round(elapsed() * 1000) / 1000;
+  json_event("build", name, fields);
 }
 
 void BuildReporter::say(const std::string& line) {
@@ -109,13 +109,13 @@ void BuildReporter::say(const std::string& line) {
 void BuildReporter::explain(const std::string& package, const std::string& reason) {
   say(fmt::format("explain: {}: {}", package, reason));
   std::lock_guard guard(m_mutex);
-  event({{"event", "explain"}, {"package", package}, {"reason", reason}});
+  event("explain", {{"package", package}, {"reason", reason}});
 }
 
 void BuildReporter::cached(const std::string& package, const std::string& artifact) {
   std::lock_guard guard(m_mutex);
   ++m_done;
-  event({{"event", "cached"}, {"package", package}, {"artifact", artifact}});
+  event("cached", {{"package", package}, {"artifact", artifact}});
 }
 
 void BuildReporter::started(const std::string& package) {
@@ -123,7 +123,7 @@ void BuildReporter::started(const std::string& package) {
   std::lock_guard guard(m_mutex);
   m_running.insert(package);
   m_started[package] = Clock::now();
-  event({{"event", "started"}, {"package", package}});
+  event("started", {{"package", package}});
   draw_status();
 }
 
@@ -140,11 +140,10 @@ void BuildReporter::finished(const std::string& package, const std::string& arti
     for (const auto& step : steps) {
       step_list.push_back({{"name", step.name}, {"reused", step.reused}});
     }
-    event({{"event", "finished"},
-           {"package", package},
-           {"artifact", artifact},
-           {"seconds", std::round(seconds * 1000) / 1000},
-           {"steps", step_list}});
+    event("finished", {{"package", package},
+                       {"artifact", artifact},
+                       {"seconds", std::round(seconds * 1000) / 1000},
+                       {"steps", step_list}});
   }
   std::string step_text;
   for (const auto& step : steps) {
@@ -165,13 +164,13 @@ void BuildReporter::failed(const std::string& package, const std::string& report
   if (process::interrupted()) {
     // Killed by the interrupt, not failed: its exit status (143) and log tail would only bury
     // the one line that matters, "build interrupted", printed once at the end.
-    event({{"event", "interrupted"}, {"package", package}});
+    event("interrupted", {{"package", package}});
     return;
   }
   clear_status();
   std::fputs(("osbuild: " + report).c_str(), stderr);
   std::fflush(stderr);
-  event({{"event", "failed"}, {"package", package}, {"report", report}});
+  event("failed", {{"package", package}, {"report", report}});
   draw_status();
 }
 

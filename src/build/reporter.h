@@ -1,6 +1,6 @@
 #pragma once
 // What the build stage tells the user: plain lines, one status line on a terminal (done/total,
-// running packages, elapsed), one JSON object per line with --json, and --timings at the end.
+// running packages, elapsed), one JSON event per line with --json, and --timings at the end.
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -49,9 +49,11 @@ class BuildReporter {
   std::vector<Timing> slowest(std::size_t count) const;
   double elapsed() const;
   Mode mode() const { return m_mode; }
+  // An event of the --json stream, stage "build", with the seconds since the build began as
+  // "time" (json mode only; docs/json.md).
+  void event(std::string_view name, Json fields = Json::object());
 
  private:
-  void event(Json object);
   void clear_status();
   void draw_status();
   void ticker();

@@ -16,10 +16,11 @@
 #include "osbuild/build/noop.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
-#include "osbuild/toolchain/toolchain.h"
 #include "osbuild/store/remote.h"
+#include "osbuild/toolchain/toolchain.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 #include "osbuild/util/units.h"
 #include "osbuild/workspace/records.h"
@@ -415,12 +416,8 @@ void print_timings(BuildReporter& reporter, const Stage& stage, double seconds) 
     for (const auto& t : slow) {
       slowest.push_back({{"package", t.package}, {"seconds", t.seconds}});
     }
-    std::printf("%s\n", Json({{"event", "timings"},
-                              {"seconds", seconds},
-                              {"critical-path", critical},
-                              {"slowest", slowest}})
-                            .dump()
-                            .c_str());
+    reporter.event("timings",
+                   {{"seconds", seconds}, {"critical_path", critical}, {"slowest", slowest}});
     return;
   }
   double total = 0;
@@ -481,7 +478,12 @@ std::vector<const graph::Action*> drop_incompatible(const Context& ctx, const Bu
                   "build it for an arch its target-compatible-with allows");
     }
     notes.push_back(fmt::format("skipping {} for {}: {}", action->name, platform, compat.reason));
-    std::printf("%s\n", notes.back().c_str());
+    if (ctx.json()) {
+      json_event("build", "skipped",
+                 {{"package", action->name}, {"platform", platform}, {"reason", compat.reason}});
+    } else {
+      std::printf("%s\n", notes.back().c_str());
+    }
   }
   return kept;
 }
@@ -551,7 +553,12 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
                   ctx.build_dir(),
                   sandbox_setting(ctx),
                   nullptr};
-  if (options.explain == Explain::yes) {
+  if (options.explain == Explain::yes && ctx.json()) {
+    json_event("build", "sandbox", {{"kind", sandbox_kind_name(bc.sandbox)}});
+    json_event(
+        "build", "toolchain",
+        {{"name", tc.name}, {"version", tc.version}, {"target_platform", tc.target_platform}});
+  } else if (options.explain == Explain::yes) {
     std::printf("explain: sandbox: %s\n", std::string(sandbox_kind_name(bc.sandbox)).c_str());
     std::printf("explain: toolchain: %s (%s) for %s\n", tc.name.c_str(), tc.version.c_str(),
                 tc.target_platform.c_str());
@@ -572,6 +579,12 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
     for (const auto* prepared : toolchains.resolved()) {
       const auto& t = prepared->toolchain;
       if (t.target_values == tc.target_values) continue;  // the run's own, said above
+      if (ctx.json()) {
+        reporter.event("toolchain", {{"name", t.name},
+                                     {"version", t.version},
+                                     {"target_constraints", t.identity()["target_constraints"]}});
+        continue;
+      }
       std::printf("explain: toolchain: %s (%s) for packages with %s\n", t.name.c_str(),
                   t.version.c_str(), t.identity()["target_constraints"].dump().c_str());
     }
@@ -602,18 +615,17 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   }
   auto rs = remote ? remote->stats() : store::RemoteStats{};
   if (reporter.mode() == BuildReporter::Mode::json) {
-    Json event = {{"event", "summary"},
-                  {"packages", summary.total},
+    Json event = {{"packages", summary.total},
                   {"built", summary.built},
                   {"cached", summary.cached},
                   {"seconds", seconds}};
     if (remote) {
-      event["remote-cache"] = {{"url", remote->display_url()},  {"local-hits", rs.local_hits},
-                               {"remote-hits", rs.remote_hits}, {"misses", rs.misses},
-                               {"bytes-down", rs.bytes_down},   {"bytes-up", rs.bytes_up},
+      event["remote_cache"] = {{"url", remote->display_url()},  {"local_hits", rs.local_hits},
+                               {"remote_hits", rs.remote_hits}, {"misses", rs.misses},
+                               {"bytes_down", rs.bytes_down},   {"bytes_up", rs.bytes_up},
                                {"corrupt", rs.corrupt},         {"skipped", !remote->active()}};
     }
-    std::printf("%s\n", event.dump().c_str());
+    reporter.event("summary", event);
   } else if (reporter.mode() == BuildReporter::Mode::quiet) {
   } else if (summary.built == 0) {
     std::printf("nothing to do: %zu packages up to date\n", summary.total);

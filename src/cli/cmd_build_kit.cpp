@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "osbuild/pipeline/pipeline.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::cli {
@@ -26,11 +27,11 @@ void setup_build_kit(CLI::App& build, CliState& state) {
                               {"digest", "sha256:" + p.artifact},
                               {"requires", p.requires_}});
         }
-        fmt::print("{}\n", Json{{"kit", built.name},
-                                {"arch", std::string(arch_name(built.arch))},
-                                {"dir", built.dir.string()},
-                                {"packages", packages}}
-                               .dump());
+        json_event("build", "kit",
+                   {{"kit", built.name},
+                    {"arch", std::string(arch_name(built.arch))},
+                    {"dir", built.dir.string()},
+                    {"packages", packages}});
         return 0;
       }
       std::vector<std::string> names;

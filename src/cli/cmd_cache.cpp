@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "osbuild/store/remote.h"
 #include "osbuild/store/store.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/units.h"
 
 namespace osbuild::cli {
@@ -53,7 +54,7 @@ int remote_stats(const CliState& state, const config::Settings& settings) {
     Json doc = {{"url", remote.display_url()},
                 {"http_status", answer.http_status},
                 {"status", answer.status ? *answer.status : Json(nullptr)}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("cache", "remote_stats", doc);
     return 0;
   }
   std::printf("remote cache    %s\n", remote.display_url().c_str());
@@ -86,7 +87,7 @@ int stats(const CliState& state, bool remote) {
                 {"ac", {{"entries", s.ac_entries}, {"bytes", s.ac_bytes}}},
                 {"total_bytes", total},
                 {"max_bytes", max}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("cache", "stats", doc);
     return 0;
   }
   auto count = [](std::uint64_t n) { return static_cast<unsigned long long>(n); };
@@ -108,7 +109,7 @@ int verify(const CliState& state) {
   if (json(state)) {
     Json doc = {
         {"dir", store.root().string()}, {"checked", report.checked}, {"removed", report.removed}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("cache", "verify", doc);
     return status;
   }
   for (const auto& line : report.removed) {
@@ -139,7 +140,7 @@ int gc(const CliState& state, const std::string& max_size) {
                 {"removed_bytes", report.removed_bytes},
                 {"removed_temp_files", report.removed_temp_files},
                 {"remaining_bytes", report.remaining_bytes}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("cache", "gc", doc);
     return 0;
   }
   auto n = report.removed_entries;

@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "osbuild/config/load.h"
-#include "osbuild/util/json.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -14,14 +14,15 @@ int show(const CliState& state) {
   auto ctx = open_context_if_inside(state.options);
   auto settings = ctx ? ctx->settings : resolve_settings(state.options, nullptr);
   if (state.options.output == OutputMode::json) {
-    Json out = Json::object();
+    Json out = Json::array();
     for (const auto& [key, value] : settings.all()) {
-      out[key] = {{"value", value.value},
-                  {"origin", config::origin_name(value.origin)},
-                  {"source", value.source}};
+      out.push_back({{"key", key},
+                     {"value", value.value},
+                     {"origin", config::origin_name(value.origin)},
+                     {"source", value.source}});
     }
-    Json doc = {{"project", ctx ? ctx->root().string() : ""}, {"settings", out}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("config", "config",
+               {{"project", ctx ? ctx->root().string() : ""}, {"settings", out}});
     return 0;
   }
   std::printf("# project: %s\n", ctx ? ctx->root().c_str() : "(none: not inside a project)");

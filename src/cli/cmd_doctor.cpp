@@ -7,6 +7,7 @@
 #include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
 #include "osbuild/toolchain/toolchain.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/vm/firmware.h"
 
 namespace osbuild::cli {
@@ -149,12 +150,12 @@ int doctor(const CliState& state) {
     print_libraries(&libs);
     Json firmware = Json::array();
     int firmware_missing = print_firmware(&firmware);
-    Json doc{{"programs", out},
-             {"firmware", firmware},
-             {"libraries", libs},
-             {"missing", missing},
-             {"firmware_missing", firmware_missing}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("doctor", "doctor",
+               {{"programs", out},
+                {"firmware", firmware},
+                {"libraries", libs},
+                {"missing", missing},
+                {"firmware_missing", firmware_missing}});
   } else {
     std::printf("%d of %zu programs missing\n", missing, std::size(k_tools));
     print_firmware(nullptr);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_model.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::cli {
@@ -61,8 +62,13 @@ void setup_help(CLI::App& sub, CliState& state) {
   auto words = std::make_shared<std::vector<std::string>>();
   sub.add_option("command", *words, "the command, e.g. `build variant`; none for every command");
   sub.callback([&state, &sub, words] {
-    state.action = [&sub, words] {
-      std::fputs(help_of(root_app(sub), *words).c_str(), stdout);
+    state.action = [&state, &sub, words] {
+      std::string text = help_of(root_app(sub), *words);
+      if (state.options.output == OutputMode::json) {
+        json_event("help", "help", {{"command", join(*words, " ")}, {"text", text}});
+      } else {
+        std::fputs(text.c_str(), stdout);
+      }
       return 0;
     };
   });

@@ -12,6 +12,7 @@
 #include "osbuild/image/image.h"
 #include "osbuild/pipeline/pipeline.h"
 #include "osbuild/update/update.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/units.h"
 
 namespace osbuild::cli {
@@ -23,6 +24,15 @@ struct BootStateArgs {
   image::BootStateChanges changes;
 };
 
+// A boot-state record as an event's fields: grubenv's own variables (A_ok, boot_order, …) are
+// data, kept under "grubenv"; "next" is the bank the selector boots next (docs/json.md).
+Json boot_state_fields(const Json& record) {
+  Json grubenv = record;
+  Json next = grubenv["next"];
+  grubenv.erase("next");
+  return {{"grubenv", grubenv}, {"next", next}};
+}
+
 int boot_state(const CliState& state, const BootStateArgs& args) {
   image::BootState record = image::read_boot_state(args.disk);
   if (!args.changes.empty()) {
@@ -30,7 +40,7 @@ int boot_state(const CliState& state, const BootStateArgs& args) {
     image::write_boot_state(args.disk, record);
   }
   if (state.options.output == OutputMode::json) {
-    std::printf("%s\n", image::boot_state_json(record).dump(2).c_str());
+    json_event("image", "boot_state", boot_state_fields(image::boot_state_json(record)));
   } else {
     std::fputs(image::boot_state_text(record).c_str(), stdout);
   }
@@ -71,7 +81,9 @@ int apply_update(const CliState& state, const UpdateArgs& args) {
   config::Settings settings = ctx ? std::move(ctx->settings) : resolve_settings(state.options, nullptr);
   update::Outcome outcome = update::apply_update(settings, process::system_runner(), request);
   if (state.options.output == OutputMode::json) {
-    std::printf("%s\n", update::outcome_json(outcome).dump(2).c_str());
+    Json fields = update::outcome_json(outcome);
+    fields["boot_state"] = boot_state_fields(fields["boot_state"]);
+    json_event("image", "update", fields);
   } else {
     std::fputs(update::outcome_text(outcome, request.disk).c_str(), stdout);
   }

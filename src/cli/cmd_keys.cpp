@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "osbuild/repo/keys.h"
 #include "osbuild/util/fs.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -30,14 +31,21 @@ int generate(const CliState& state, const KeysArgs& args) {
                      "standard output: osbuild keys generate > FILE");
   }
   auto key = repo::SigningKey::generate(type.value());
+  bool json = state.options.output == OutputMode::json;
+  if (args.out.empty() && json) {
+    json_event(
+        "keys", "generate",
+        {{"keyid", key.key_id()}, {"key", key.public_key().to_json()}, {"pem", key.to_pem()}});
+    return 0;
+  }
   if (args.out.empty()) {
     std::fputs(key.to_pem().c_str(), stdout);
     return 0;
   }
   repo::write_private_key(args.out, key);
-  if (state.options.output == OutputMode::json) {
-    Json doc{{"path", args.out}, {"keyid", key.key_id()}, {"key", key.public_key().to_json()}};
-    std::printf("%s\n", doc.dump(2).c_str());
+  if (json) {
+    json_event("keys", "generate",
+               {{"path", args.out}, {"keyid", key.key_id()}, {"key", key.public_key().to_json()}});
   } else if (state.options.verbosity != Verbosity::quiet) {
     std::printf("wrote %s key %s (mode 0600)\n  key id %s\n", args.type.c_str(), args.out.c_str(),
                 key.key_id().c_str());
@@ -48,8 +56,7 @@ int generate(const CliState& state, const KeysArgs& args) {
 int show_id(const CliState& state, const KeysArgs& args) {
   auto key = repo::public_key_from_pem(read_file_or_throw(args.file), args.file);
   if (state.options.output == OutputMode::json) {
-    Json doc{{"keyid", key.key_id()}, {"key", key.to_json()}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("keys", "id", {{"keyid", key.key_id()}, {"key", key.to_json()}});
   } else {
     std::printf("%s\n", key.key_id().c_str());
   }

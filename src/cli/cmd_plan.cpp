@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "osbuild/pipeline/pipeline.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -20,9 +21,11 @@ void setup_plan(CLI::App& sub, CliState& state) {
                                                      "`");
       }
       auto plan = pipeline::plan(ctx, name);
-      std::string text = ctx.json() ? graph::plan_to_json(plan).dump(2) + "\n"
-                                    : graph::format_plan(plan);
-      std::fputs(text.c_str(), stdout);
+      if (ctx.json()) {
+        json_event("plan", "plan", graph::plan_to_json(plan));
+      } else {
+        std::fputs(graph::format_plan(plan).c_str(), stdout);
+      }
       return 0;
     };
   });

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "osbuild/pipeline/pipeline.h"
-#include "osbuild/util/json.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -47,7 +47,8 @@ void print_json(const kit::PublishSummary& s) {
                      {"size", b.size},
                      {"result", outcome_key(b.outcome)}});
   }
-  Json out = {{"kit", s.kit},
+  json_event("publish", "summary",
+             {{"kit", s.kit},
               {"version", s.version},
               {"arch", std::string(arch_name(s.arch))},
               {"registry", s.registry},
@@ -56,8 +57,7 @@ void print_json(const kit::PublishSummary& s) {
               {"manifest", s.manifest},
               {"index", s.index},
               {"blobs", blobs},
-              {"bytes_sent", s.bytes_sent}};
-  fmt::print("{}\n", out.dump(2));
+              {"bytes_sent", s.bytes_sent}});
 }
 
 void print_human(const kit::PublishSummary& s) {
@@ -73,7 +73,23 @@ void print_human(const kit::PublishSummary& s) {
 int publish_kit(CliState& state, const kit::PublishOptions& options) {
   Context ctx = open_context(state.options);
   kit::PublishObserver observer;
-  if (!ctx.json()) {
+  if (ctx.json()) {
+    observer.started = [](const kit::PublishSummary& s) {
+      json_event("publish", "started",
+                 {{"kit", s.kit},
+                  {"tag", s.tag},
+                  {"arch", arch_name(s.arch)},
+                  {"registry", s.registry},
+                  {"repository", s.repository}});
+    };
+    observer.pushed = [](const kit::PublishedBlob& b) {
+      json_event("publish", "blob",
+                 {{"blob", b.what},
+                  {"digest", b.digest},
+                  {"size", b.size},
+                  {"result", outcome_key(b.outcome)}});
+    };
+  } else {
     observer.started = [](const kit::PublishSummary& s) {
       fmt::print("publishing kit {} {} for {} to {}/{}\n", s.kit, s.tag, arch_name(s.arch),
                  s.registry, s.repository);

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "osbuild/pipeline/pipeline.h"
-#include "osbuild/util/json.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -21,21 +21,21 @@ namespace fs = std::filesystem;
 void print_json(const Context& ctx, const pipeline::ReleaseResult& r) {
   Json stages = Json::array();
   for (const auto& s : r.stages) {
-    stages.push_back({{"stage", s.name},
+    stages.push_back({{"name", s.name},
                       {"result", s.failed ? "failed" : "ok"},
                       {"what", s.what},
                       {"seconds", std::round(s.seconds * 1000) / 1000}});
   }
-  Json doc{{"event", "release"},
-           {"variant", r.variant},
-           {"arch", ctx.settings.str("arch")},
-           {"stages", stages},
-           {"seconds", std::round(r.seconds * 1000) / 1000},
-           {"image", r.outputs.image_dir.string()},
-           {"disk", r.outputs.disk.string()},
-           {"repository", r.outputs.repo.string()},
-           {"metadata", r.outputs.metadata.string()}};
-  std::printf("%s\n", doc.dump().c_str());
+  json_event("release", "summary",
+             {{"variant", r.variant},
+              {"result", r.failed() ? "failed" : "ok"},
+              {"arch", ctx.settings.str("arch")},
+              {"stages", stages},
+              {"seconds", std::round(r.seconds * 1000) / 1000},
+              {"image", r.outputs.image_dir.string()},
+              {"disk", r.outputs.disk.string()},
+              {"repository", r.outputs.repo.string()},
+              {"metadata", r.outputs.metadata.string()}});
 }
 
 void print_summary(const Context& ctx, const pipeline::ReleaseResult& r) {
@@ -63,7 +63,11 @@ void print_summary(const Context& ctx, const pipeline::ReleaseResult& r) {
 
 int run_release(CliState& state, pipeline::ReleaseOptions options) {
   Context ctx = open_context(state.options);
-  if (!ctx.json() && ctx.options.verbosity != Verbosity::quiet) {
+  if (ctx.json()) {
+    options.on_stage = [](const std::string& name) {
+      json_event("release", "stage_started", {{"name", name}});
+    };
+  } else if (ctx.options.verbosity != Verbosity::quiet) {
     options.on_stage = [](const std::string& name) {
       std::printf("==> %s\n", name.c_str());
       std::fflush(stdout);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "osbuild/repo/repo.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/units.h"
 
 namespace osbuild::cli {
@@ -57,17 +58,18 @@ repo::RepoTarget finish_target(const RepoArgs& args) {
   return t;
 }
 
-int print_written(const Context& ctx, const repo::PublishSummary& s, const char* verb) {
+int print_written(const Context& ctx, const repo::PublishSummary& s, const char* event,
+                  const char* verb) {
   if (ctx.json()) {
-    Json doc{{"output", s.output.string()},
-             {"metadata", s.metadata_dir.string()},
-             {"version", s.version},
-             {"new_targets", s.new_targets},
-             {"total_targets", s.total_targets},
-             {"bytes", s.bytes},
-             {"created", s.created},
-             {"timestamp_version", s.timestamp_version}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("repo", event,
+               {{"output", s.output.string()},
+                {"metadata", s.metadata_dir.string()},
+                {"version", s.version},
+                {"new_targets", s.new_targets},
+                {"total_targets", s.total_targets},
+                {"bytes", s.bytes},
+                {"created", s.created},
+                {"timestamp_version", s.timestamp_version}});
     return 0;
   }
   if (ctx.options.verbosity == Verbosity::quiet) {
@@ -110,10 +112,13 @@ int validate(CliState& state, const RepoArgs& args) {
   auto check = args.no_targets ? repo::CheckTargets::no : repo::CheckTargets::yes;
   auto s = repo::validate_repo(ctx, finish_target(args), check);
   if (ctx.json()) {
-    Json doc{{"metadata_url", s.metadata_url}, {"targets_url", s.targets_url},
-             {"roles", roles_json(s.roles)},   {"targets", s.targets},
-             {"target_bytes", s.target_bytes}, {"valid", true}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("repo", "validate",
+               {{"metadata_url", s.metadata_url},
+                {"targets_url", s.targets_url},
+                {"roles", roles_json(s.roles)},
+                {"targets", s.targets},
+                {"target_bytes", s.target_bytes},
+                {"valid", true}});
     return 0;
   }
   std::printf("valid: %s\n", s.metadata_url.c_str());
@@ -136,10 +141,10 @@ int check_expirations(CliState& state, const RepoArgs& args) {
   }
   auto report = repo::check_expirations(ctx, finish_target(args), window.offset);
   if (ctx.json()) {
-    Json doc{{"roles", roles_json(report.roles)},
-             {"expiring", roles_json(report.expiring)},
-             {"limit", format_rfc3339(report.limit)}};
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("repo", "expirations",
+               {{"roles", roles_json(report.roles)},
+                {"expiring", roles_json(report.expiring)},
+                {"limit", format_rfc3339(report.limit)}});
   } else {
     print_roles(report.roles);
   }
@@ -183,7 +188,7 @@ void setup_repo(CLI::App& sub, CliState& state) {
       repo::RepoOptions options = args->publish;
       options.target = finish_target(*args);
       options.force = args->force ? repo::Force::yes : repo::Force::no;
-      return print_written(ctx, repo::run_repo(ctx, options), "published to");
+      return print_written(ctx, repo::run_repo(ctx, options), "published", "published to");
     };
   });
 
@@ -211,7 +216,8 @@ void setup_repo(CLI::App& sub, CliState& state) {
     state.action = [&state, args] {
       Context ctx = open_context(state.options);
       auto unsafe = args->unsafe ? repo::Unsafe::yes : repo::Unsafe::no;
-      return print_written(ctx, repo::refresh_repo(ctx, finish_target(*args), unsafe), "refreshed");
+      return print_written(ctx, repo::refresh_repo(ctx, finish_target(*args), unsafe), "refreshed",
+                           "refreshed");
     };
   });
 }

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "osbuild/repo/root_role.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/units.h"
 
 namespace osbuild::cli {
@@ -42,8 +43,11 @@ std::vector<repo::Role> parse_roles(const std::vector<std::string>& names) {
   return roles;
 }
 
-void say(const CliState& state, const std::string& text) {
-  if (state.options.verbosity != Verbosity::quiet) {
+// What a root command did: a line, or with --json one event of stage "root" (docs/json.md).
+void say(const CliState& state, std::string_view event, Json fields, const std::string& text) {
+  if (state.options.output == OutputMode::json) {
+    json_event("root", event, fields);
+  } else if (state.options.verbosity != Verbosity::quiet) {
     std::printf("%s\n", text.c_str());
   }
 }
@@ -51,12 +55,23 @@ void say(const CliState& state, const std::string& text) {
 int sign(const CliState& state, const RootArgs& args) {
   std::vector<fs::path> keys(args.keys.begin(), args.keys.end());
   auto status = repo::root_sign(args.path, keys);
-  say(state, "signed " + args.path + " (root version " + std::to_string(status.version) +
-                 "): " + std::to_string(status.valid) + " of " + std::to_string(status.threshold) +
-                 " root signatures needed");
+  if (state.options.output == OutputMode::json) {
+    json_event("root", "sign",
+               {{"path", args.path},
+                {"version", status.version},
+                {"valid", status.valid},
+                {"threshold", status.threshold},
+                {"not_root_keys", status.not_root_keys}});
+    return 0;
+  }
+  say(state, "sign", {},
+      "signed " + args.path + " (root version " + std::to_string(status.version) +
+          "): " + std::to_string(status.valid) + " of " + std::to_string(status.threshold) +
+          " root signatures needed");
   for (const auto& id : status.not_root_keys) {
-    say(state, "  key " + id.substr(0, 16) +
-                   "… is not a root key of this version: kept as a signature of an older root");
+    say(state, "sign", {},
+        "  key " + id.substr(0, 16) +
+            "… is not a root key of this version: kept as a signature of an older root");
   }
   return 0;
 }
@@ -82,28 +97,32 @@ void setup_root(CLI::App& sub, CliState& state) {
                          std::optional<fs::path> from;
                          if (!a.from.empty()) from = a.from;
                          repo::root_init(a.path, from, parse_when(a.expires));
-                         say(s, "wrote " + a.path + (from ? " from " + a.from : std::string()));
+                         say(s, "init", {{"path", a.path}, {"from", a.from}},
+                             "wrote " + a.path + (from ? " from " + a.from : std::string()));
                          return 0;
                        });
   init->add_option("--from", args->from, "start from this root: same keys, next version");
   init->add_option("--expires", args->expires, "when the root expires (default '52 weeks')");
 
-  auto* add = command(sub, state, "add-key", "add a key to one or more roles", args,
-                      [](const CliState& s, const RootArgs& a) {
-                        auto id = repo::root_add_key(a.path, a.key, parse_roles(a.roles));
-                        say(s, "added key " + id);
-                        return 0;
-                      });
+  auto* add = command(
+      sub, state, "add-key", "add a key to one or more roles", args,
+      [](const CliState& s, const RootArgs& a) {
+        auto id = repo::root_add_key(a.path, a.key, parse_roles(a.roles));
+        say(s, "add_key", {{"path", a.path}, {"keyid", id}, {"roles", a.roles}}, "added key " + id);
+        return 0;
+      });
   add->add_option("key", args->key, "a PEM private or public key")->required();
   add->add_option("-r,--role", args->roles, "root, targets, snapshot or timestamp; repeatable")
       ->required();
 
-  auto* remove = command(sub, state, "remove-key", "remove a key from roles (all by default)", args,
-                         [](const CliState& s, const RootArgs& a) {
-                           auto id = repo::root_remove_key(a.path, a.key, parse_roles(a.roles));
-                           say(s, "removed key " + id);
-                           return 0;
-                         });
+  auto* remove =
+      command(sub, state, "remove-key", "remove a key from roles (all by default)", args,
+              [](const CliState& s, const RootArgs& a) {
+                auto id = repo::root_remove_key(a.path, a.key, parse_roles(a.roles));
+                say(s, "remove_key", {{"path", a.path}, {"keyid", id}, {"roles", a.roles}},
+                    "removed key " + id);
+                return 0;
+              });
   remove->add_option("keyid", args->key, "the key id, or a unique prefix of it")->required();
   remove->add_option("-r,--role", args->roles, "only from these roles");
 
@@ -111,7 +130,8 @@ void setup_root(CLI::App& sub, CliState& state) {
       sub, state, "set-threshold", "how many signatures a role needs", args,
       [](const CliState& s, const RootArgs& a) {
         repo::root_set_threshold(a.path, repo::parse_role(a.role).value_or_throw(), a.threshold);
-        say(s, "threshold of " + a.role + " is " + std::to_string(a.threshold));
+        say(s, "set_threshold", {{"path", a.path}, {"role", a.role}, {"threshold", a.threshold}},
+            "threshold of " + a.role + " is " + std::to_string(a.threshold));
         return 0;
       });
   threshold->add_option("role", args->role, "root, targets, snapshot or timestamp")->required();
@@ -121,7 +141,8 @@ void setup_root(CLI::App& sub, CliState& state) {
                          [](const CliState& s, const RootArgs& a) {
                            auto when = parse_when(a.expires);
                            repo::root_expire(a.path, when);
-                           say(s, "root expires " + format_rfc3339(when));
+                           say(s, "expire", {{"path", a.path}, {"expires", format_rfc3339(when)}},
+                               "root expires " + format_rfc3339(when));
                            return 0;
                          });
   expire->add_option("when", args->expires, "'52 weeks', 'in 2 years' or an RFC 3339 time")

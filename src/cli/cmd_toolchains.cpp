@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "osbuild/toolchain/toolchain.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::cli {
@@ -74,7 +75,7 @@ int list(const CliState& state) {
       std::printf("    not available: %s\n    install: %s\n", a.reason.c_str(), a.hint.c_str());
     }
   }
-  if (json) std::printf("%s\n", out.dump(2).c_str());
+  if (json) json_event("toolchains", "list", {{"toolchains", out}});
   return 0;
 }
 
@@ -126,7 +127,7 @@ int explain(const CliState& state, const ToolchainsOptions& o) {
       doc["package"] = {
           {"name", o.package}, {"compatible", compat->compatible}, {"reason", compat->reason}};
     }
-    std::printf("%s\n", doc.dump(2).c_str());
+    json_event("toolchains", "explain", doc);
     return r.exec_platform ? 0 : 1;
   }
   std::printf("target platform %s: %s\n", platform.c_str(), values_text(r.target_values).c_str());
@@ -163,12 +164,11 @@ int shim(const CliState& state, const ToolchainsOptions& o) {
   toolchain::write_tool_dir(t, dir, fs::read_symlink("/proc/self/exe"));
   auto env = t.environment(dir);
   if (state.options.output == OutputMode::json) {
-    std::printf("%s\n", Json({{"toolchain", t.name},
-                              {"tool_dir", dir.string()},
-                              {"environment", env},
-                              {"identity", t.identity()}})
-                            .dump(2)
-                            .c_str());
+    json_event("toolchains", "shim",
+               {{"toolchain", t.name},
+                {"tool_dir", dir.string()},
+                {"environment", env},
+                {"identity", t.identity()}});
     return 0;
   }
   std::printf("# toolchain %s in %s\n", t.name.c_str(), dir.c_str());
@@ -183,7 +183,10 @@ int check_elf(const CliState& state, const ToolchainsOptions& o) {
   }
   Loaded l = load(state);
   toolchain::check_elf_arch(o.out, l.settings.arch());
-  if (state.options.verbosity != Verbosity::quiet) {
+  if (state.options.output == OutputMode::json) {
+    json_event("toolchains", "check_elf",
+               {{"tree", o.out}, {"arch", arch_name(l.settings.arch())}, {"ok", true}});
+  } else if (state.options.verbosity != Verbosity::quiet) {
     std::printf("every ELF file under %s is for %s\n", o.out.c_str(),
                 std::string(arch_name(l.settings.arch())).c_str());
   }

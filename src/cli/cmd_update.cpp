@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "osbuild/kit/kit.h"
-#include "osbuild/util/json.h"
+#include "osbuild/util/json_event.h"
 
 namespace osbuild::cli {
 
@@ -20,8 +20,7 @@ void print_json(const kit::UpdateSummary& s) {
                     {"digest", e.digest},
                     {"kits", kit::kits_json(e.kits)}});
   }
-  fmt::print("{}\n",
-             Json{{"lock", s.path.string()}, {"changed", s.changed}, {"kits", kits}}.dump(2));
+  json_event("update", "lock", {{"lock", s.path.string()}, {"changed", s.changed}, {"kits", kits}});
 }
 
 void print_human(const kit::UpdateSummary& s) {

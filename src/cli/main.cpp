@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "libraries.h"
 #include "osbuild/toolchain/rewrite.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/log.h"
 #include "osbuild/version.h"
 
@@ -15,7 +16,8 @@ void add_global_options(CLI::App& app, cli::CliState& state) {
   auto& o = state.options;
   app.add_option("-C,--project-path", o.project_dir, "run as if started in this folder");
   cli::add_setting_flags(app, state, {"arch", "jobs", "cache.dir", "log-level", "offline", "locked"});
-  app.add_flag_callback("--json", [&o] { o.output = OutputMode::json; }, "machine-readable output");
+  app.add_flag_callback("--json", [&o] { o.output = OutputMode::json; },
+                        "JSON Lines on stdout: one event per line (docs/json.md)");
   app.add_flag_callback("-v,--verbose", [&o] { o.verbosity = Verbosity::verbose; }, "say more");
   app.add_flag_callback("-q,--quiet", [&o] { o.verbosity = Verbosity::quiet; }, "say only errors");
   app.add_option("--color", o.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
@@ -60,6 +62,53 @@ std::string version_text() {
          "\nlibraries: " + cli::library_summary();
 }
 
+// Whether --json is on the command line (before any `--`): --version and --help answer, and a
+// usage error is reported, before the parser has run the flag's callback.
+bool json_requested(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") return false;
+    if (word == "--json") return true;
+  }
+  return false;
+}
+
+// The stage of a command's events: the subcommand parsed (`build`, `repo`, …).
+std::string command_stage(const CLI::App& app) {
+  auto parsed = app.get_subcommands();
+  return parsed.empty() ? "osbuild" : parsed.front()->get_name();
+}
+
+// --version and --help with --json: one event each (docs/json.md).
+int answer_json(const CLI::App& app, const CLI::Success& e) {
+  if (dynamic_cast<const CLI::CallForVersion*>(&e) != nullptr) {
+    Json libraries = Json::array();
+    for (const auto& lib : cli::libraries()) {
+      libraries.push_back(
+          {{"name", lib.name}, {"built_with", lib.built_with}, {"running", lib.running}});
+    }
+    json_event(
+        "version", "version",
+        {{"version", OSBUILD_VERSION}, {"commit", OSBUILD_GIT_COMMIT}, {"libraries", libraries}});
+  } else {
+    json_event("help", "help", {{"command", command_stage(app)}, {"text", app.help()}});
+  }
+  return 0;
+}
+
+// An error as every command reports it: on stderr, and with --json also as the stream's last
+// event, {"event":"error"} with the exit code the process ends with.
+int report(const Error& e, bool json, const std::string& stage) {
+  cli::print_error(e);
+  if (json) {
+    json_event(stage, "error",
+               {{"message", e.what()},
+                {"hint", e.hint()},
+                {"exit_code", static_cast<int>(e.exit_code())}});
+  }
+  return static_cast<int>(e.exit_code());
+}
+
 }  // namespace
 
 namespace osbuild::cli {
@@ -98,23 +147,27 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
+    if (json_requested(argc, argv)) return answer_json(app, e);
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return usage_error(app, e, argc, argv);
+    int code = usage_error(app, e, argc, argv);
+    if (json_requested(argc, argv)) {
+      json_event(command_stage(app), "error",
+                 {{"message", to_lower_first(e.what())}, {"hint", ""}, {"exit_code", code}});
+    }
+    return code;
   } catch (const CLI::Error& e) {  // a mistake in a command's definition, not the user's
     cli::print_error(std::string("internal: ") + e.what());
     return static_cast<int>(ExitCode::failure);
   } catch (const Error& e) {  // from an option's check: a bad --arch
-    cli::print_error(e);
-    return static_cast<int>(e.exit_code());
+    return report(e, json_requested(argc, argv), command_stage(app));
   }
   try {
     log::set_color(log::parse_color(state.options.color));
     log::init(log_level(state.options));
     return state.action ? state.action() : 0;
   } catch (const Error& e) {
-    cli::print_error(e);
-    return static_cast<int>(e.exit_code());
+    return report(e, state.options.output == OutputMode::json, command_stage(app));
   } catch (const std::exception& e) {
     cli::print_error(std::string("internal: ") + e.what());
     return static_cast<int>(ExitCode::failure);

@@ -2,18 +2,12 @@
 
 #include <cstdio>
 
-#include "osbuild/util/json.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/units.h"
 
 namespace osbuild::fetch {
 
 namespace {
-
-void emit_json(const Json& event) {
-  std::string text = event.dump() + "\n";
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
-}
 
 std::string format_rate(std::uint64_t bytes, std::chrono::steady_clock::duration elapsed) {
   double seconds = std::chrono::duration<double>(elapsed).count();
@@ -28,10 +22,8 @@ Reporter::Reporter(Mode mode, bool verbose) : m_mode(mode), m_verbose(verbose) {
 void Reporter::set_total(std::size_t files, std::size_t present) {
   m_total = files;
   if (m_mode == Mode::json) {
-    emit_json({{"event", "plan"},
-               {"sources", files + present},
-               {"present", present},
-               {"to-fetch", files}});
+    json_event("fetch", "plan",
+               {{"sources", files + present}, {"present", present}, {"to_fetch", files}});
   }
 }
 
@@ -42,7 +34,7 @@ void Reporter::line(const std::string& text) {
 
 void Reporter::info(const std::string& message) {
   if (m_mode == Mode::json) {
-    emit_json({{"event", "info"}, {"message", message}});
+    json_event("fetch", "info", {{"message", message}});
   } else if (m_mode != Mode::quiet) {
     line("fetch: " + message);
   }
@@ -50,7 +42,7 @@ void Reporter::info(const std::string& message) {
 
 void Reporter::present(const std::string& name) {
   if (m_mode == Mode::json) {
-    emit_json({{"event", "present"}, {"name", name}});
+    json_event("fetch", "present", {{"name", name}});
   } else if (m_verbose && m_mode != Mode::quiet) {
     line("fetch: " + name + " is already in the store");
   }
@@ -59,11 +51,8 @@ void Reporter::present(const std::string& name) {
 void Reporter::retry(const std::string& name, const std::string& url, const std::string& reason,
                      std::chrono::milliseconds delay) {
   if (m_mode == Mode::json) {
-    emit_json({{"event", "retry"},
-               {"name", name},
-               {"url", url},
-               {"reason", reason},
-               {"delay-ms", delay.count()}});
+    json_event("fetch", "retry",
+               {{"name", name}, {"url", url}, {"reason", reason}, {"delay_ms", delay.count()}});
   } else if (m_mode != Mode::quiet) {
     line("fetch: " + reason + "; retrying in " + std::to_string(delay.count()) + " ms");
   }
@@ -72,7 +61,7 @@ void Reporter::retry(const std::string& name, const std::string& url, const std:
 void Reporter::fetched(const std::string& name, const std::string& url, std::uint64_t bytes) {
   ++m_done;
   if (m_mode == Mode::json) {
-    emit_json({{"event", "fetched"}, {"name", name}, {"url", url}, {"bytes", bytes}});
+    json_event("fetch", "fetched", {{"name", name}, {"url", url}, {"bytes", bytes}});
   } else if (m_mode == Mode::plain || (m_mode == Mode::tty && m_verbose)) {
     line("fetch: fetched " + name + " (" + format_size(bytes) + ") from " + url);
   }
@@ -82,7 +71,7 @@ void Reporter::fetched(const std::string& name, const std::string& url, std::uin
 void Reporter::failed(const std::string& name, const std::string& message) {
   ++m_done;
   if (m_mode == Mode::json) {
-    emit_json({{"event", "failed"}, {"name", name}, {"message", message}});
+    json_event("fetch", "failed", {{"name", name}, {"message", message}});
   }
   draw_status();
 }
@@ -118,12 +107,12 @@ void Reporter::summary(std::size_t fetched, std::size_t present, std::size_t fai
   auto elapsed = std::chrono::steady_clock::now() - m_start;
   double seconds = std::chrono::duration<double>(elapsed).count();
   if (m_mode == Mode::json) {
-    emit_json({{"event", "summary"},
-               {"fetched", fetched},
-               {"present", present},
-               {"failed", failed},
-               {"bytes", m_bytes},
-               {"seconds", seconds}});
+    json_event("fetch", "summary",
+               {{"fetched", fetched},
+                {"present", present},
+                {"failed", failed},
+                {"bytes", m_bytes},
+                {"seconds", seconds}});
     return;
   }
   clear_status();

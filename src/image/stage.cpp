@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "job.h"
@@ -15,6 +16,7 @@
 #include "osbuild/process/process.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 
 namespace osbuild::image {
@@ -193,8 +195,26 @@ std::map<std::string, fs::path> store_outputs(const ImageJob& job, const MadeIma
   return files;
 }
 
+// What the image stage tells the user: a line on stdout, or with --json an event of stage
+// "image" (docs/json.md).
+class Report {
+ public:
+  explicit Report(const Context& ctx) : m_json(ctx.json()) {}
+  void say(std::string_view event, const Json& fields, const std::string& line) const {
+    if (m_json) {
+      json_event("image", event, fields);
+      return;
+    }
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+
+ private:
+  bool m_json;
+};
+
 // build/images/oci-<variant>/: the closure's artifacts as layers, in dependency order.
-void write_oci(const ImageJob& job, const fs::path& build_dir) {
+void write_oci(const ImageJob& job, const fs::path& build_dir, const Report& report) {
   OciRequest req;
   req.dir = build_dir / "images" / ("oci-" + job.variant.name);
   req.image = {job.arch, job.os_name, job.variant.name, job.version, job.epoch, {}};
@@ -203,8 +223,13 @@ void write_oci(const ImageJob& job, const fs::path& build_dir) {
     req.packages.emplace_back(pkg, artifact_of(job, *pkg));
   }
   OciResult result = write_oci_layout(req);
-  std::printf("wrote OCI image oci:%s:%s (%s, %zu layers)\n", req.dir.c_str(), job.version.c_str(),
-              std::string(goarch(job.arch)).c_str(), result.layers);
+  report.say("oci",
+             {{"dir", req.dir.string()},
+              {"version", job.version},
+              {"goarch", goarch(job.arch)},
+              {"layers", result.layers}},
+             fmt::format("wrote OCI image oci:{}:{} ({}, {} layers)", req.dir.string(), job.version,
+                         goarch(job.arch), result.layers));
 }
 
 }  // namespace
@@ -215,6 +240,7 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   check_arch(variant, arch);
   ImagePlan plan = plan_or_throw(variant);
   FileLock lock = lock_workspace(ctx.build_dir());
+  Report report(ctx);
   VariantRecord record = workspace::read_variant_record(ctx.build_dir(), arch, variant.name);
   std::string version = project_version(ctx.project);
   check_record(record, version, ctx.project.file.name);
@@ -252,25 +278,29 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   if (options.force == Force::no) {
     if (auto files = cached_files(store, key)) {
       if (outputs_current(summary.dir, key)) {
-        std::printf("nothing to do: image %s is up to date\n", prefix.c_str());
+        report.say("summary",
+                   {{"image", prefix}, {"outcome", "up_to_date"}, {"dir", summary.dir.string()}},
+                   "nothing to do: image " + prefix + " is up to date");
         summary.outcome = ImageOutcome::up_to_date;
-        if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
+        if (options.oci == Oci::yes) write_oci(job, ctx.build_dir(), report);
         return summary;
       }
       publish(summary.dir, *files);
-      std::printf("image %s restored from the cache into %s\n", prefix.c_str(),
-                  summary.dir.c_str());
+      report.say("summary",
+                 {{"image", prefix}, {"outcome", "restored"}, {"dir", summary.dir.string()}},
+                 "image " + prefix + " restored from the cache into " + summary.dir.string());
       summary.outcome = ImageOutcome::restored;
-      if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
+      if (options.oci == Oci::yes) write_oci(job, ctx.build_dir(), report);
       return summary;
     }
   }
   if (options.explain == Explain::yes) {
-    std::printf("explain: image %s: %s\n", prefix.c_str(),
-                options.force == Force::yes ? "forced (--force)" : explain(state, inputs).c_str());
+    std::string reason = options.force == Force::yes ? "forced (--force)" : explain(state, inputs);
+    report.say("explain", {{"image", prefix}, {"reason", reason}},
+               "explain: image " + prefix + ": " + reason);
   }
-  std::printf("making image %s (%zu packages)\n", prefix.c_str(), job.closure.size());
-  std::fflush(stdout);
+  report.say("started", {{"image", prefix}, {"packages", job.closure.size()}},
+             fmt::format("making image {} ({} packages)", prefix, job.closure.size()));
   process::InterruptGuard guard;
   auto start = Clock::now();
   MadeImage made = make_image(job);
@@ -282,9 +312,15 @@ ImageSummary run_image(const Context& ctx, const ImageOptions& options) {
   write_file_atomic(state, Json({{"key", key}, {"inputs", inputs}}).dump(1) + "\n",
                     Durability::cache);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("made image %s in %.1fs: root hash %s\n  %s\n", prefix.c_str(), seconds,
-              made.verity.root_hash.c_str(), summary.dir.c_str());
-  if (options.oci == Oci::yes) write_oci(job, ctx.build_dir());
+  report.say("summary",
+             {{"image", prefix},
+              {"outcome", "made"},
+              {"dir", summary.dir.string()},
+              {"seconds", std::round(seconds * 1000) / 1000},
+              {"root_hash", made.verity.root_hash}},
+             fmt::format("made image {} in {:.1f}s: root hash {}\n  {}", prefix, seconds,
+                         made.verity.root_hash, summary.dir.string()));
+  if (options.oci == Oci::yes) write_oci(job, ctx.build_dir(), report);
   return summary;
 }
 

@@ -7,6 +7,7 @@
 #include "osbuild/kit/kit.h"
 #include "osbuild/store/store.h"
 #include "osbuild/util/fs.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 #include "osbuild/workspace/records.h"
 
@@ -159,7 +160,13 @@ FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http) {
     records.insert(record.filename().string());
     ++summary.kits;
     if (up_to_date(ctx, arch, locked, store)) {
-      if (!ctx.json() && ctx.options.verbosity != Verbosity::quiet) {
+      if (ctx.json()) {
+        json_event("fetch", "kit",
+                   {{"name", locked.name},
+                    {"version", locked.version},
+                    {"arch", arch_name(arch)},
+                    {"up_to_date", true}});
+      } else if (ctx.options.verbosity != Verbosity::quiet) {
         std::printf("kit %s %s for %s: up to date\n", locked.name.c_str(), locked.version.c_str(),
                     std::string(arch_name(arch)).c_str());
       }
@@ -175,7 +182,16 @@ FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http) {
     summary.layers += f.layers;
     summary.downloaded += f.downloaded;
     summary.bytes += f.bytes;
-    if (!ctx.json() && ctx.options.verbosity != Verbosity::quiet) {
+    if (ctx.json()) {
+      json_event("fetch", "kit",
+                 {{"name", locked.name},
+                  {"version", locked.version},
+                  {"arch", arch_name(arch)},
+                  {"up_to_date", false},
+                  {"layers", f.layers},
+                  {"downloaded", f.downloaded},
+                  {"bytes", f.bytes}});
+    } else if (ctx.options.verbosity != Verbosity::quiet) {
       std::printf("kit %s %s for %s: %zu layer(s), %zu downloaded (%llu bytes), verified\n",
                   locked.name.c_str(), locked.version.c_str(), std::string(arch_name(arch)).c_str(),
                   f.layers, f.downloaded, static_cast<unsigned long long>(f.bytes));

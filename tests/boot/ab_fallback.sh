@@ -33,8 +33,8 @@ expect_status 0
 expect_eq "$(booted_bank)" B "after --try B"
 case "$console" in *"init: bank B marked good"*) ;; *) fail "init did not mark bank B good" ;; esac
 run image boot-state "$disk" --json
-expect_contains '"B_tries": "0"'
-expect_contains '"B_ok": "1"'
+expect_contains '"B_tries":"0"'
+expect_contains '"B_ok":"1"'
 
 # As if that boot had hung before init confirmed it: B_ok=0 and no tries left.
 run image boot-state "$disk" --set B_ok=0

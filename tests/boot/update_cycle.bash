@@ -138,7 +138,7 @@ expect_status 0
 booted 1.5.0 B
 case "$console" in *"init: bank B marked good"*) ;; *) fail "bank B not marked good" ;; esac
 run image boot-state "$machine" --json
-expect_contains '"B_ok": "1"'
+expect_contains '"B_ok":"1"'
 boot --disk "$machine" --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 booted 1.5.0 B
@@ -161,5 +161,5 @@ boot --disk "$machine" --persist --expect "$SELFTEST_OK" --timeout 600
 expect_status 0
 booted 1.5.0 B
 run image boot-state "$machine" --json
-expect_contains '"next": "B"'
+expect_contains '"next":"B"'
 finish

@@ -14,12 +14,13 @@ python3 - "$TEST_TMP/events" <<'PY' || fail "events are not as expected: $json"
 import json, sys
 events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 kinds = [e["event"] for e in events]
-assert kinds[0] == "build-start" and events[0]["packages"] == 2, kinds
+assert all(e["schema"] == 1 and e["stage"] == "build" for e in events), events
+assert kinds[0] == "start" and events[0]["packages"] == 2, kinds
 assert kinds.count("started") == 2 and kinds.count("finished") == 2, kinds
 fin = {e["package"]: e for e in events if e["event"] == "finished"}
 assert fin["slow"]["seconds"] >= 2 and len(fin["slow"]["artifact"]) == 64, fin
 timings = [e for e in events if e["event"] == "timings"][0]
-assert [t["package"] for t in timings["critical-path"]] == ["slow", "quick"], timings
+assert [t["package"] for t in timings["critical_path"]] == ["slow", "quick"], timings
 assert timings["slowest"][0]["package"] == "slow", timings
 summary = [e for e in events if e["event"] == "summary"][0]
 assert summary["built"] == 2 and summary["cached"] == 0, summary

@@ -27,7 +27,7 @@ expect_contains "osbuild: error: jobs from BUILDSYS_JOBS: expected a whole numbe
 
 run config show --json
 expect_status 0
-origin=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["settings"]["publish.repo"]["origin"])')
+origin=$(printf '%s' "$out" | python3 -c 'import json,sys; print([s for s in json.load(sys.stdin)["settings"] if s["key"] == "publish.repo"][0]["origin"])')
 expect_eq "$origin" "default"
 
 # Outside any project it still answers, from flags, environment and defaults.

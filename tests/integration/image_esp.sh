@@ -59,7 +59,7 @@ PY
 before=$(outside)
 run image boot-state "$disk" --try B --json
 expect_status 0
-expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["boot_order"], d["B_ok"], d["B_tries"], d["next"])')" "B A 0 1 B" "--try B"
+expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); g=d["grubenv"]; print(g["boot_order"], g["B_ok"], g["B_tries"], d["next"])')" "B A 0 1 B" "--try B"
 expect_eq "$(outside)" "$before" "the disk outside grubenv"
 expect_eq "$(mtype -i "$esp" ::/EFI/BOOT/grubenv | wc -c)" 1024 "grubenv size after a change"
 mtype -i "$esp" ::/EFI/BOOT/grubenv >"$TEST_TMP/grubenv"

@@ -62,9 +62,9 @@ printf '%s\n' "$json" | python3 -c '
 import json, sys
 s = [json.loads(l) for l in sys.stdin if l.startswith("{")]
 s = [e for e in s if e.get("event") == "summary"][0]
-r = s["remote-cache"]
-assert s["built"] == 0 and r["remote-hits"] == 4 and r["misses"] == 0, s
-assert r["bytes-down"] > 300000 and r["bytes-up"] == 0 and not r["skipped"], s
+r = s["remote_cache"]
+assert s["built"] == 0 and r["remote_hits"] == 4 and r["misses"] == 0, s
+assert r["bytes_down"] > 300000 and r["bytes_up"] == 0 and not r["skipped"], s
 ' || fail "JSON summary: $json"
 
 # --no-remote-cache wins over the environment: nothing is asked.

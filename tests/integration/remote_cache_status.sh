@@ -17,7 +17,7 @@ expect_contains "NumFiles        12"
 expect_contains "GitCommit       v2.4.3"
 run --json cache stats --remote --remote-cache "http://127.0.0.1:$port/br"
 expect_status 0
-expect_contains '"MaxSize": 214748364800'
+expect_contains '"MaxSize":214748364800'
 
 start_nginx
 run cache stats --remote --remote-cache "$REMOTE"

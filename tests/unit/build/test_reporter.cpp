@@ -55,7 +55,11 @@ TEST(BuildReporter, JsonWritesOneEventPerLine) {
   }
   auto events = json_lines(GetCapturedStdout());
   ASSERT_EQ(events.size(), 5u);
-  EXPECT_EQ(events[0]["event"], "build-start");
+  for (const auto& e : events) {
+    EXPECT_EQ(e["schema"], 1);
+    EXPECT_EQ(e["stage"], "build");
+  }
+  EXPECT_EQ(events[0]["event"], "start");
   EXPECT_EQ(events[0]["arch"], "aarch64");
   EXPECT_EQ(events[0]["packages"], 3);
   EXPECT_EQ(events[1]["event"], "cached");

@@ -65,14 +65,18 @@ TEST_F(ProgressTest, JsonEventsTellTheWholeStory) {
   ASSERT_TRUE(m_done);
   ASSERT_EQ(events.size(), 5u);
   EXPECT_EQ(events[0]["event"], "plan");
-  EXPECT_EQ(events[0]["to-fetch"], 1);
+  for (const auto& e : events) {
+    EXPECT_EQ(e["schema"], 1);
+    EXPECT_EQ(e["stage"], "fetch");
+  }
+  EXPECT_EQ(events[0]["to_fetch"], 1);
   EXPECT_EQ(events[1]["event"], "info");
   EXPECT_EQ(events[1]["message"],
             "a.tar: not in lookaside " + k_look + ", trying upstream " + k_up);
   EXPECT_EQ(events[2]["event"], "retry");
   EXPECT_EQ(events[2]["url"], k_up);
   EXPECT_EQ(events[2]["reason"], k_up + ": HTTP 503 (attempt 1 of 2)");
-  EXPECT_EQ(events[2]["delay-ms"], 1);
+  EXPECT_EQ(events[2]["delay_ms"], 1);
   EXPECT_EQ(events[3]["event"], "fetched");
   EXPECT_EQ(events[3]["bytes"], k_data.size());
   EXPECT_EQ(events[4]["event"], "summary");
