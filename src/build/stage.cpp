@@ -126,6 +126,7 @@ class Stage {
 
  private:
   bool run_one(std::size_t i);
+  void fetch_sources(const std::vector<ScheduleNode>& nodes) const;
   bool forced(const std::string& name) const;
   bool use_cached(std::size_t i, const std::string& key, const Json& inputs);
   Json inputs_of(std::size_t i) const;
@@ -241,7 +242,8 @@ bool Stage::run_one(std::size_t i) {
     throw Error(
         fmt::format("package {} of kit {} {}: its artifact {} is not in the store", pkg.name,
                     pkg.kit->kit, pkg.kit->kit_version, pkg.kit->artifact.substr(0, 12)),
-        fmt::format("run `osbuild fetch --arch {}`", arch_name(m_bc.arch)));
+        fmt::format("run the build again (it fetches missing kits), or `osbuild fetch --arch {}`",
+                    arch_name(m_bc.arch)));
   }
   StateFile state(m_bc.build_dir, m_bc.arch, pkg.name);
   if (m_remote != nullptr && !forced(pkg.name)) m_remote->count_miss();
@@ -276,6 +278,17 @@ bool Stage::run_one(std::size_t i) {
   return true;
 }
 
+// The sources of every package the cache did not answer for, fetched before the first build.
+void Stage::fetch_sources(const std::vector<ScheduleNode>& nodes) const {
+  if (!m_options.fetch_sources || m_bc.runner.interrupted()) return;
+  std::vector<std::string> packages;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const auto& pkg = m_ctx.project.package(m_actions[i]->name);
+    if (!nodes[i].done && !pkg.kit) packages.push_back(pkg.name);
+  }
+  if (!packages.empty()) m_options.fetch_sources(packages);
+}
+
 BuildSummary Stage::run() {
   std::vector<ScheduleNode> nodes;
   for (std::size_t i = 0; i < m_actions.size(); ++i) {
@@ -293,6 +306,7 @@ BuildSummary Stage::run() {
     }
     nodes.push_back(node);
   }
+  fetch_sources(nodes);
   auto run = [this](std::size_t i) {
     try {
       return run_one(i);  // a dependency was rebuilt, so the cache is asked again
