@@ -140,7 +140,7 @@ std::string fetch_command(const FetchOptions& options) {
 }
 
 // The packages whose sources the run fetches.
-std::vector<const config::Package*> selected(const config::Project& project,
+std::vector<const config::Package*> packages_to_fetch(const config::Project& project,
                                              const FetchOptions& options) {
   if (options.packages.empty()) return select_packages(project, options.variant);
   std::vector<const config::Package*> out;
@@ -165,7 +165,7 @@ class FetchRun {
   }
 
   FetchSummary run() {
-    SourceList sources = collect_sources(selected(m_ctx.project, m_options));
+    SourceList sources = collect_sources(packages_to_fetch(m_ctx.project, m_options));
     std::vector<std::string> bases = lookaside_bases(m_ctx);
     std::vector<const ExternalItem*> files = missing_files(sources);
     std::vector<const GitItem*> gits = missing_gits(sources);

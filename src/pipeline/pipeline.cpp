@@ -29,11 +29,11 @@ build::BuildOptions fetching(Context& ctx, build::BuildOptions options,
   if (!ctx.prepared && !kit::kits_fetched(ctx)) kit::fetch_kits(ctx);
   prepare(ctx);
   options.fetch_sources = [&ctx, fetch_variant](const std::vector<std::string>& packages) {
-    fetch::FetchOptions fetch;
-    fetch.variant = fetch_variant;
-    fetch.packages = packages;
-    fetch.report = fetch::Report::quiet_when_present;
-    fetch::run_fetch(ctx, fetch);
+    fetch::FetchOptions request;
+    request.variant = fetch_variant;
+    request.packages = packages;
+    request.report = fetch::Report::quiet_when_present;
+    fetch::run_fetch(ctx, request);
   };
   return options;
 }

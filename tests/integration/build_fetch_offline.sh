@@ -17,7 +17,8 @@ expect_contains "or put the files into a lookaside cache (sources.lookaside)"
 expect_eq "$(requests)" 0 "requests made offline"
 [ -d "build/packages" ] && fail "an offline build without its sources built something"
 
-OSBUILD_OFFLINE=true run build package app
+out=$(OSBUILD_OFFLINE=true "$OSBUILD" build package app 2>&1)
+status=$?
 expect_status 1
 expect_contains "offline, and 2 sources are not in the store:"
 expect_eq "$(requests)" 0 "requests made offline (OSBUILD_OFFLINE)"

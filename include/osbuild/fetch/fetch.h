@@ -1,6 +1,6 @@
 #pragma once
 // The fetch stage: every external file and git source the selected packages need, brought into the
-// content store and verified, so that `build` never touches the network (docs/fetch.md).
+// content store and verified (docs/fetch.md). A build runs it for what the packages it builds lack.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
