@@ -141,7 +141,7 @@ std::string fetch_command(const FetchOptions& options) {
 
 // The packages whose sources the run fetches.
 std::vector<const config::Package*> packages_to_fetch(const config::Project& project,
-                                             const FetchOptions& options) {
+                                                      const FetchOptions& options) {
   if (options.packages.empty()) return select_packages(project, options.variant);
   std::vector<const config::Package*> out;
   for (const auto& name : options.packages) out.push_back(&project.package(name));
