@@ -35,7 +35,7 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
     if (!local) {
       throw Error(
           fmt::format("package {}: source {} is not in the content store", pkg.name, file.path),
-          "run `osbuild fetch` first");
+          "run the build again: it fetches the sources it needs (or run `osbuild fetch`)");
     }
     fs::copy_file(*local, paths.sources / file.path, fs::copy_options::overwrite_existing);
     bool wanted = file.unpack ? *file.unpack : (!unpacked && is_archive_name(file.path));
@@ -49,7 +49,7 @@ void stage_inputs(const BuildContext& bc, const config::Package& pkg, const Buil
     if (!tar) {
       throw Error(
           fmt::format("package {}: git source {} is not in the content store", pkg.name, git.url),
-          "run `osbuild fetch` first");
+          "run the build again: it fetches the sources it needs (or run `osbuild fetch`)");
     }
     unpack_archive(*tar, paths.sources / git.name, StripTop::no, Links::confine, git.name);
   }

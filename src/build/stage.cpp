@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "osbuild/build/build.h"
+#include "osbuild/build/cache_key.h"
 #include "osbuild/build/noop.h"
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
@@ -33,7 +34,6 @@ namespace osbuild::build {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::int64_t k_default_epoch = 1700000000;  // 2023-11-14, as examples/check-build.sh
 
 // The packages a package or packages target names.
 std::vector<std::string> requested_packages(const BuildOptions& options) {
@@ -100,11 +100,6 @@ sandbox::SandboxKind sandbox_setting(const Context& ctx) {
   return sandbox::open_sandbox(*kind);  // refuses, saying why, when it cannot start
 }
 
-std::int64_t source_date_epoch() {
-  const char* text = std::getenv("SOURCE_DATE_EPOCH");
-  return text != nullptr && *text != '\0' ? std::strtoll(text, nullptr, 10) : k_default_epoch;
-}
-
 class Stage {
  public:
   Stage(const Context& ctx, const BuildOptions& options, BuildContext& bc,
@@ -132,6 +127,7 @@ class Stage {
 
  private:
   bool run_one(std::size_t i);
+  void fetch_sources(const std::vector<ScheduleNode>& nodes) const;
   bool forced(const std::string& name) const;
   bool use_cached(std::size_t i, const std::string& key, const Json& inputs);
   Json inputs_of(std::size_t i) const;
@@ -155,14 +151,12 @@ class Stage {
   store::RemoteCache* m_remote = nullptr;
 };
 
-// The plan's inputs with each dependency's key replaced by its output digest (early cutoff).
+// The build's inputs as cache_key.h keys them; every dependency is done when this is asked.
 Json Stage::inputs_of(std::size_t i) const {
-  Json inputs = m_actions[i]->inputs;
-  for (auto& [name, value] : inputs["depends"].items()) {
-    value = m_artifacts[m_index.at(name)];
-  }
-  inputs["source-date-epoch"] = m_bc.source_date_epoch;
-  return inputs;
+  auto artifact_of = [this](const std::string& name) -> std::optional<std::string> {
+    return m_artifacts[m_index.at(name)];
+  };
+  return *build_inputs(*m_actions[i], artifact_of, m_bc.source_date_epoch);
 }
 
 // The local store first, then the remote cache, whose hit lands in the local store.
@@ -176,23 +170,11 @@ std::optional<std::pair<std::string, std::string>> Stage::cached_outputs(const s
   return found;
 }
 
-// The artifact and manifest digests an action result names, when both blobs are present.
+// The artifact and manifest digests an action result names, when the artifact is present.
 std::optional<std::pair<std::string, std::string>> Stage::local_outputs(const std::string& key) {
-  auto result = m_bc.store.get_action(key);
-  if (!result || !result->contains("outputs")) {
-    return std::nullopt;
-  }
-  std::string artifact;
-  std::string manifest;
-  for (const auto& output : (*result)["outputs"]) {
-    std::string path = output.value("path", "");
-    std::string digest = output.value("digest", "");
-    (path == "artifact.tar" ? artifact : manifest) = digest;
-  }
-  if (artifact.empty() || !m_bc.store.has_blob(artifact)) {
-    return std::nullopt;
-  }
-  return std::pair{artifact, manifest};
+  auto outputs = stored_outputs(m_bc.store, key);
+  if (!outputs) return std::nullopt;
+  return std::pair{outputs->artifact, outputs->manifest};
 }
 
 // The run's context with the toolchain this package builds with (its build.constraint-values may
@@ -261,7 +243,8 @@ bool Stage::run_one(std::size_t i) {
     throw Error(
         fmt::format("package {} of kit {} {}: its artifact {} is not in the store", pkg.name,
                     pkg.kit->kit, pkg.kit->kit_version, pkg.kit->artifact.substr(0, 12)),
-        fmt::format("run `osbuild fetch --arch {}`", arch_name(m_bc.arch)));
+        fmt::format("run the build again (it fetches missing kits), or `osbuild fetch --arch {}`",
+                    arch_name(m_bc.arch)));
   }
   StateFile state(m_bc.build_dir, m_bc.arch, pkg.name);
   if (m_remote != nullptr && !forced(pkg.name)) m_remote->count_miss();
@@ -296,6 +279,17 @@ bool Stage::run_one(std::size_t i) {
   return true;
 }
 
+// The sources of every package the cache did not answer for, fetched before the first build.
+void Stage::fetch_sources(const std::vector<ScheduleNode>& nodes) const {
+  if (!m_options.fetch_sources || m_bc.runner.interrupted()) return;
+  std::vector<std::string> packages;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const auto& pkg = m_ctx.project.package(m_actions[i]->name);
+    if (!nodes[i].done && !pkg.kit) packages.push_back(pkg.name);
+  }
+  if (!packages.empty()) m_options.fetch_sources(packages);
+}
+
 BuildSummary Stage::run() {
   std::vector<ScheduleNode> nodes;
   for (std::size_t i = 0; i < m_actions.size(); ++i) {
@@ -313,6 +307,7 @@ BuildSummary Stage::run() {
     }
     nodes.push_back(node);
   }
+  fetch_sources(nodes);
   auto run = [this](std::size_t i) {
     try {
       return run_one(i);  // a dependency was rebuilt, so the cache is asked again

@@ -10,6 +10,7 @@
 
 #include "osbuild/fetch/resume.h"
 #include "osbuild/net/url.h"
+#include "osbuild/process/process.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
@@ -125,6 +126,7 @@ class PartialSink : public net::BodySink {
   }
 
   bool write(std::string_view data) override {
+    if (process::interrupted()) return false;  // a build's fetch under its interrupt guard
     if (m_discarding) return true;
     if (!write_all(m_fd, data.data(), data.size(), write_errno)) return false;
     m_hasher->update(data.data(), data.size());
@@ -195,6 +197,7 @@ class Engine {
 
   void start(DownloadJob& job, std::size_t candidate) {
     if (candidate >= job.candidates.size()) return;  // exhausted: the job failed
+    if (process::interrupted()) return;
     const Candidate& c = job.candidates[candidate];
     if (auto problem = net::url_problem(c.url)) {
       job.failures.push_back(*problem);
@@ -221,6 +224,10 @@ class Engine {
 
   void finish(DownloadJob& job, std::size_t candidate, PartialSink& sink, net::Response& r) {
     sink.close();
+    if (process::interrupted()) {  // the partial file is kept: the next run resumes it
+      job.failures.push_back("interrupted");
+      return;
+    }
     const std::string& url = job.candidates[candidate].url;
     if (sink.open_errno != 0) {
       job.failures.push_back("cannot open " + job.partial.string() + ": " +

@@ -8,6 +8,7 @@
 #include "git.h"
 #include "osbuild/fetch/lookaside.h"
 #include "osbuild/net/url.h"
+#include "osbuild/process/process.h"
 #include "osbuild/store/sources.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
@@ -124,14 +125,27 @@ long parallel_downloads(const Context& ctx) {
   return jobs.origin == config::Origin::builtin ? 8L : ctx.settings.integer("jobs");
 }
 
+std::string fetch_command(const FetchOptions& options) {
+  return options.variant.empty() ? "osbuild fetch" : "osbuild fetch --variant " + options.variant;
+}
+
 [[noreturn]] void fail_offline(const std::vector<std::string>& missing,
                                const FetchOptions& options) {
-  std::string command = "osbuild fetch";
-  if (!options.variant.empty()) command += " --variant " + options.variant;
   throw Error("offline, and " + std::to_string(missing.size()) + " source" +
                   (missing.size() == 1 ? " is" : "s are") + " not in the store:\n  " +
                   join(missing, "\n  "),
-              "run `" + command + "` with network access, then run again with --offline");
+              "run `" + fetch_command(options) +
+                  "` with network access, then run again with --offline; or put the files "
+                  "into a lookaside cache (sources.lookaside) as <name>/<sha512>/<name>");
+}
+
+// The packages whose sources the run fetches.
+std::vector<const config::Package*> packages_to_fetch(const config::Project& project,
+                                                      const FetchOptions& options) {
+  if (options.packages.empty()) return select_packages(project, options.variant);
+  std::vector<const config::Package*> out;
+  for (const auto& name : options.packages) out.push_back(&project.package(name));
+  return out;
 }
 
 }  // namespace
@@ -151,16 +165,21 @@ class FetchRun {
   }
 
   FetchSummary run() {
-    SourceList sources = collect_sources(select_packages(m_ctx.project, m_options.variant));
+    SourceList sources = collect_sources(packages_to_fetch(m_ctx.project, m_options));
     std::vector<std::string> bases = lookaside_bases(m_ctx);
     std::vector<const ExternalItem*> files = missing_files(sources);
     std::vector<const GitItem*> gits = missing_gits(sources);
     m_stats.save();
     if (m_ctx.settings.boolean("offline") && (!files.empty() || !gits.empty())) {
       std::vector<std::string> missing;
-      for (const auto* f : files) missing.push_back(f->label);
+      for (const auto* f : files) {
+        missing.push_back(f->label + ": sha512 " + f->file->sha512.substr(0, 16) + "...");
+      }
       for (const auto* g : gits) missing.push_back(g->label);
       fail_offline(missing, m_options);
+    }
+    if (files.empty() && gits.empty() && m_options.report == Report::quiet_when_present) {
+      return m_summary;
     }
     m_reporter.set_total(files.size() + gits.size(), m_summary.present);
     if (!files.empty() || !gits.empty()) {
@@ -288,6 +307,10 @@ class FetchRun {
 
   void fetch_gits(const std::vector<const GitItem*>& gits) {
     for (const auto* item : gits) {
+      if (process::interrupted()) {
+        m_failures.push_back(item->label + ":\n    interrupted");
+        continue;
+      }
       const auto& g = *item->source;
       fs::path tar = tmp_dir() / (git_source_key(g.url, g.rev) + ".tar");
       try {
@@ -313,6 +336,11 @@ class FetchRun {
   }
 
   [[noreturn]] void throw_failures(std::size_t attempted) const {
+    if (process::interrupted()) {
+      throw Error("fetch interrupted",
+                  "run again: finished files are kept and interrupted downloads resume",
+                  ExitCode::interrupted);
+    }
     bool mismatch = false;
     for (const auto& f : m_failures) mismatch |= f.find("sha512 mismatch") != std::string::npos;
     std::string what = "cannot fetch " + std::to_string(m_failures.size()) + " of " +

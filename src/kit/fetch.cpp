@@ -138,6 +138,16 @@ KitFetch fetch_one(const Context& ctx, const config::LockedKit& locked, Arch arc
 
 }  // namespace
 
+bool kits_fetched(const Context& ctx) {
+  auto lock = config::load_lock(ctx.project, ctx.lock_check());
+  if (!lock) return true;  // nothing locked: nothing to fetch (prepare says what is missing)
+  store::Store store(ctx.cache_dir());
+  for (const auto& locked : lock->kits) {
+    if (!up_to_date(ctx, ctx.settings.arch(), locked, store)) return false;
+  }
+  return true;
+}
+
 FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http) {
   const Arch arch = ctx.settings.arch();
   auto check = ctx.lock_check();

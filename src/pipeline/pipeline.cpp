@@ -19,10 +19,31 @@ FetchResult fetch(Context& ctx, const fetch::FetchOptions& options) {
   return result;
 }
 
+namespace {
+
+// A build brings in what it needs and the store lacks, through the fetch stages: the locked kits
+// before the project is prepared, then, once the build knows which packages it will build, their
+// sources (quiet when all are present). `fetch_variant` names the `osbuild fetch` of hints.
+build::BuildOptions fetching(Context& ctx, build::BuildOptions options,
+                             const std::string& fetch_variant) {
+  if (!ctx.prepared && !kit::kits_fetched(ctx)) kit::fetch_kits(ctx);
+  prepare(ctx);
+  options.fetch_sources = [&ctx, fetch_variant](const std::vector<std::string>& packages) {
+    fetch::FetchOptions request;
+    request.variant = fetch_variant;
+    request.packages = packages;
+    request.report = fetch::Report::quiet_when_present;
+    fetch::run_fetch(ctx, request);
+  };
+  return options;
+}
+
+}  // namespace
+
 build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
                           const build::NoopCheck* noop) {
-  prepare(ctx);
-  return build::run_build(ctx, options, noop);
+  std::string variant = options.target == build::BuildTarget::variant ? options.name : "";
+  return build::run_build(ctx, fetching(ctx, options, variant), noop);
 }
 
 image::ImageSummary image(Context& ctx, image::ImageOptions options) {
@@ -35,8 +56,7 @@ image::ImageSummary image(Context& ctx, image::ImageOptions options) {
 }
 
 kit::BuiltKit build_kit(Context& ctx, const std::string& name) {
-  prepare(ctx);
-  build::BuildOptions options;
+  build::BuildOptions options = fetching(ctx, {}, "");
   options.target = build::BuildTarget::packages;
   options.packages = kit::kit_packages(ctx.project, ctx.project.kit(name));
   build::run_build(ctx, options);

@@ -1,10 +1,9 @@
 // `osbuild plan`: the plan with the keys the build stage uses, each action marked cached or not
 // by looking it up in the local store. Nothing is fetched or built; the toolchains are resolved
 // (a compiler's version is part of every build key), as `osbuild build` resolves them.
-#include <cstdlib>
 #include <map>
 
-#include "osbuild/graph/action_key.h"
+#include "osbuild/build/cache_key.h"
 #include "osbuild/pipeline/pipeline.h"
 #include "osbuild/store/sources.h"
 #include "osbuild/store/store.h"
@@ -16,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The build stage's SOURCE_DATE_EPOCH rule (src/build/stage.cpp): it enters every build key.
-constexpr std::int64_t k_default_epoch = 1700000000;
-
-std::int64_t source_date_epoch() {
-  const char* text = std::getenv("SOURCE_DATE_EPOCH");
-  return text != nullptr && *text != '\0' ? std::strtoll(text, nullptr, 10) : k_default_epoch;
-}
-
 // A source is cached when the source index names a blob the store holds.
 bool source_cached(store::Store& store, const Json& inputs) {
   std::string key = inputs.contains("sha512")
@@ -32,38 +23,6 @@ bool source_cached(store::Store& store, const Json& inputs) {
                                                 inputs["rev"].get<std::string>());
   auto digest = store::indexed_digest(store, key);
   return digest && store.has_blob(*digest);
-}
-
-// The artifact digest of an action result whose artifact blob is present.
-std::optional<std::string> stored_artifact(store::Store& store, const std::string& key) {
-  auto result = store.get_action(key);
-  if (!result || !result->contains("outputs")) return std::nullopt;
-  for (const auto& output : (*result)["outputs"]) {
-    if (output.value("path", "") == "artifact.tar") {
-      std::string digest = output.value("digest", "");
-      if (!digest.empty() && store.has_blob(digest)) return digest;
-    }
-  }
-  return std::nullopt;
-}
-
-// The artifact the build stage would find for a package, keyed as it keys it: each dependency
-// by its artifact (early cutoff), so a package whose dependency must build is not cached yet.
-std::optional<std::string> build_artifact(const Context& ctx, store::Store& store,
-                                          const graph::Action& action,
-                                          const std::map<std::string, std::string>& artifacts) {
-  const auto& kit = ctx.project.package(action.name).kit;
-  if (kit) {
-    return store.has_blob(kit->artifact) ? std::optional(kit->artifact) : std::nullopt;
-  }
-  Json inputs = action.inputs;
-  for (auto& [name, value] : inputs["depends"].items()) {
-    auto found = artifacts.find(name);
-    if (found == artifacts.end()) return std::nullopt;
-    value = found->second;
-  }
-  inputs["source-date-epoch"] = source_date_epoch();
-  return stored_artifact(store, graph::action_key("build", inputs));
 }
 
 // Fetches and builds are looked up; an image whose packages are not all cached is not either.
@@ -78,7 +37,9 @@ void mark_cached(const Context& ctx, graph::Plan& plan, bool builds_keyed) {
       case graph::ActionKind::fetch: action.cached = source_cached(store, action.inputs); break;
       case graph::ActionKind::build:
         if (!builds_keyed) break;
-        if (auto artifact = build_artifact(ctx, store, action, artifacts)) {
+        // Keyed as the stage keys it: a package whose dependency must build is not cached yet.
+        if (auto artifact = build::cached_artifact(ctx.project, store, action, artifacts,
+                                                   build::source_date_epoch())) {
           artifacts[action.name] = *artifact;
           action.cached = true;
         } else {

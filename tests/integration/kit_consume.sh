@@ -32,10 +32,10 @@ expect_contains "(no osbuild.lock)"
 run update
 expect_status 0
 expect_contains "greet-kit 1.0.0"
-run build variant dev
+run --offline build variant dev
 expect_status 1
-expect_contains "kit greet-kit 1.0.0 is locked but not fetched for $(uname -m)"
-expect_contains "osbuild fetch --arch $(uname -m)"
+expect_contains "kit greet-kit 1.0.0 is not fetched for $(uname -m) and --offline forbids the registry"
+expect_contains "osbuild fetch"
 
 for arch in x86_64 aarch64; do
   run fetch --arch "$arch"
@@ -66,6 +66,13 @@ for arch in x86_64 aarch64; do
 done
 # Both arches' layers came from the registry; the producer's store was never used.
 [ -d "$TEST_TMP/consumer-cache/cas" ] || fail "the consumer's store is empty"
+
+# A build fetches a locked kit that is not fetched (its record gone; its layers still in the store).
+rm -f "build/external-kits/$(uname -m)/greet-kit.json"
+run build variant dev
+expect_status 0
+expect_contains "kit greet-kit 1.0.0 for $(uname -m): 2 layer(s), 0 downloaded"
+[ -f "build/external-kits/$(uname -m)/greet-kit.json" ] || fail "the build did not fetch the kit"
 
 # A local package with a kit package's name is an error, unless overridden.
 script_package greet-data 'mkdir -p "$OSBUILD_DESTDIR/usr/share/greet" && echo local >"$OSBUILD_DESTDIR/usr/share/greet/word"'

@@ -3,6 +3,7 @@
 // compiled in dependency order, sandboxed, in parallel, cached by content (docs/build.md).
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ struct BuildOptions {
   OnFailure on_failure = OnFailure::stop;
   bool timings = false;  // --timings: critical path and slowest packages at the end
   std::vector<std::string> extra_toolchains;  // --extra-toolchain: registered before all others
+  // Called once, after the cache lookups and before anything is built, with the packages the run
+  // may build (no result in the local store or the remote cache; a dependency's rebuild may
+  // still turn one into a hit), to bring their sources into the store. The pipeline passes the
+  // fetch stage; without it a missing source fails that package's build.
+  std::function<void(const std::vector<std::string>& packages)> fetch_sources;
 };
 
 struct BuildSummary {

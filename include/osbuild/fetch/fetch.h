@@ -1,6 +1,6 @@
 #pragma once
 // The fetch stage: every external file and git source the selected packages need, brought into the
-// content store and verified, so that `build` never touches the network (docs/fetch.md).
+// content store and verified (docs/fetch.md). A build runs it for what the packages it builds lack.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -18,9 +18,17 @@ namespace fs = std::filesystem;
 
 using store::VerifyMode;  // rehash: `--verify`, hash every present source again
 
+// quiet_when_present: nothing is reported when every source is already in the store (a build's
+// own fetch says nothing then).
+enum class Report { always, quiet_when_present };
+
 struct FetchOptions {
   std::string variant;  // empty: every package of the project
+  // Not empty: the sources of exactly these packages (not of their dependencies), as a build asks
+  // for what it will build; `variant` then only names the `osbuild fetch` command in hints.
+  std::vector<std::string> packages;
   VerifyMode verify = VerifyMode::stat;
+  Report report = Report::always;
 };
 
 struct FetchSummary {
@@ -30,7 +38,9 @@ struct FetchSummary {
   std::size_t rehashed = 0;  // present sources whose content was hashed again
 };
 
-// Runs the stage; throws an Error listing every source that could not be fetched.
+// Runs the stage; throws an Error listing every source that could not be fetched (with --offline,
+// every source not in the store). Under a process::InterruptGuard, an interrupt stops the
+// downloads (partial files are kept) and the Error says so with ExitCode::interrupted.
 FetchSummary run_fetch(const Context& ctx, const FetchOptions& options);
 
 // The packages whose sources a variant needs: its included packages with their transitive

@@ -108,4 +108,8 @@ struct FetchSummary {
 // network.
 FetchSummary fetch_kits(const Context& ctx, net::HttpClient* http = nullptr);
 
+// True when every locked kit is fetched for the context's arch with all its layers in the store
+// (fetch_kits would touch no network); true without osbuild.lock: nothing is locked to fetch.
+bool kits_fetched(const Context& ctx);
+
 }  // namespace osbuild::kit

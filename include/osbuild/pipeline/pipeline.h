@@ -4,7 +4,8 @@
 //
 //   prepare ─ the project completed for a run: the fetched kits' packages added, once
 //   fetch   ─ locked kits, then the sources of the selected packages, into the store
-//   build   ─ packages compiled, cached by content (a kit: one build over its packages)
+//   build   ─ packages compiled, cached by content (a kit: one build over its packages); what
+//             they need and the store lacks (locked kits, sources) fetched first
 //   image   ─ the variant's disk image and update images
 //   repo    ─ the image published to a signed TUF repository
 //   release ─ fetch, build, image and repo in one run, with a record of each stage
@@ -40,6 +41,9 @@ FetchResult fetch(Context& ctx, const fetch::FetchOptions& options);
 // resolved), each action marked cached or not from the local store alone (plan_cache.cpp).
 graph::Plan plan(Context& ctx, const std::string& variant);
 
+// The build, fetching what it needs and the store lacks: the locked kits when one is not
+// fetched, then the sources of the packages it will build (not those a cached result answers
+// for), each once, through the fetch stage (its reporter, sha512 checks, errors and --offline).
 build::BuildSummary build(Context& ctx, const build::BuildOptions& options,
                           const build::NoopCheck* noop = nullptr);
 

@@ -173,7 +173,8 @@ TEST_F(PackageBuildTest, ASourceMissingFromTheStoreIsAnErrorBeforeAnythingRuns) 
     EXPECT_NE(std::string(e.what()).find("source zlib-1.3.tar.gz is not in the content store"),
               std::string::npos)
         << e.what();
-    EXPECT_EQ(e.hint(), "run `osbuild fetch` first");
+    EXPECT_EQ(e.hint(),
+              "run the build again: it fetches the sources it needs (or run `osbuild fetch`)");
   }
   EXPECT_TRUE(runner.commands().empty());
 }
