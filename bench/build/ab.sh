@@ -3,7 +3,7 @@
 # run.sh's (d) (clean -j1 build minus bare bwrap runs, per action) and (a) (no-op against ninja).
 #   bench/build/ab.sh OLD_OSBUILD NEW_OSBUILD [PACKAGES=200] [ROUNDS=3]
 set -euo pipefail
-A=$1; B=$2; n=${3:-200}; rounds=${4:-3}
+A=$(realpath "$1"); B=$(realpath "$2"); n=${3:-200}; rounds=${4:-3}
 w=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-ab.XXXXXX"); trap 'rm -rf "$w"' EXIT
 # The project generator of run.sh.
 make_project() {
