@@ -15,7 +15,6 @@
 
 #include "osbuild/config/load.h"
 #include "osbuild/util/fs.h"
-#include "osbuild/util/hash.h"
 
 namespace osbuild::build {
 
@@ -23,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_magic = "osbuild-noop-stamp 4";
+constexpr std::string_view k_magic = "osbuild-noop-stamp 5";
 // The folders of a project the build reads (config::load_project and the plan); the project's
 // other folders (keys/, roles/, migrations/, build/, .git/) cannot change what it builds.
 constexpr std::string_view k_read_folders[] = {"packages", "variants", "kits", "sources"};
@@ -144,23 +143,40 @@ NoopCheck::Tree project_tree(const fs::path& root) {
   return tree;
 }
 
-// The stamp's name for this command line: every setting but -j, the build's options that change
-// its result, and the environment the build passes on.
-fs::path stamp_path(const fs::path& root, const config::Settings& settings,
-                    const BuildOptions& options) {
-  Hasher hasher(HashAlgorithm::sha256);
-  hasher.update(root.string() + '\n');
+// The command line a stamp stands for: every setting but -j, the build's options that change
+// its result, and the environment the build passes on; one line (backslash and newline escaped).
+std::string command_identity(const fs::path& root, const config::Settings& settings,
+                             const BuildOptions& options) {
+  std::string text = root.string() + '\n';
   for (const auto& [key, value] : settings.all()) {
-    if (key != "jobs") hasher.update(key + '=' + value.value + '\n');
+    if (key != "jobs") text += key + '=' + value.value + '\n';
   }
-  for (const auto& name : options.extra_toolchains) hasher.update("extra-toolchain=" + name + '\n');
+  for (const auto& name : options.extra_toolchains) text += "extra-toolchain=" + name + '\n';
   for (const char* name : {"PATH", "SOURCE_DATE_EPOCH"}) {
     const char* value = std::getenv(name);
-    hasher.update(fmt::format("{}={}\n", name, value != nullptr ? value : "\x01unset"));
+    text += fmt::format("{}={}\n", name, value != nullptr ? value : "\x01unset");
+  }
+  std::string line;
+  for (char c : text) {
+    if (c == '\\') line += "\\\\";
+    else if (c == '\n') line += "\\n";
+    else line += c;
+  }
+  return line;
+}
+
+// The stamp's name: a 64-bit FNV-1a of the command line's identity, which the stamp holds whole
+// and compares, so that two command lines sharing a name only overwrite each other's stamp. No
+// cryptographic hash here: OpenSSL's start-up alone costs a no-op build about 1 ms.
+fs::path stamp_path(const fs::path& root, const config::Settings& settings,
+                    const BuildOptions& options, std::string_view identity) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : identity) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   }
   std::string kind = options.target == BuildTarget::variant ? "variant" : "package";
   return root / "build" / ".osbuild" / "noop" / arch_name(settings.arch()) /
-         fmt::format("{}-{}-{}", kind, options.name, hasher.hex_digest().substr(0, 16));
+         fmt::format("{}-{}-{:016x}", kind, options.name, hash);
 }
 
 // The stamp's lines after the first against the project (open as root_fd) and the paths named.
@@ -200,6 +216,11 @@ bool stamp_matches(std::string_view text, const fs::path& root, NoopCheck& check
   if (newline == std::string_view::npos || text.substr(0, newline) != k_magic) {
     return false;
   }
+  text = text.substr(newline + 1);
+  newline = text.find('\n');
+  if (newline == std::string_view::npos || text.substr(0, newline) != "for " + check.identity) {
+    return false;  // another command line whose name hashes alike
+  }
   int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
     return false;
@@ -228,7 +249,8 @@ NoopCheck check_noop(const GlobalOptions& global, const BuildOptions& options) {
     }
     auto project_file = config::parse_project_file(text.value(), file);
     auto settings = resolve_settings(global, &project_file);
-    check.stamp = stamp_path(root, settings, options);
+    check.identity = command_identity(root, settings, options);
+    check.stamp = stamp_path(root, settings, options, check.identity);
     check.root = root;
     if (fast_path_allowed(global, options)) {
       auto stamp = read_file(check.stamp);
@@ -261,7 +283,8 @@ void write_noop_stamp(const NoopCheck& check, const NoopRecord& record) {
   if (check.stamp.empty() || check.tree.empty()) {
     return;
   }
-  std::string text = fmt::format("{}\npackages {}\n", k_magic, record.packages);
+  std::string text =
+      fmt::format("{}\nfor {}\npackages {}\n", k_magic, check.identity, record.packages);
   for (const auto& [rel, sig] : check.tree) {
     if (rel.find('\n') == std::string::npos) text += fmt::format("project {} {}\n", sig, rel);
   }

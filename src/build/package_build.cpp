@@ -75,9 +75,10 @@ std::pair<std::string, std::string> store_artifact(const BuildContext& bc,
   fs::path tar = paths.root / "artifact.tar";
   Json manifest = write_tree_tar(paths.dest, tar, bc.source_date_epoch);
   auto size = fs::file_size(tar);
-  std::string digest = bc.store.adopt_file(tar);
+  std::string digest = bc.commit ? bc.commit->adopt_file(tar) : bc.store.adopt_file(tar);
   std::string manifest_text = manifest.dump(1) + "\n";
-  std::string manifest_digest = bc.store.put_bytes(manifest_text);
+  std::string manifest_digest =
+      bc.commit ? bc.commit->put_bytes(manifest_text) : bc.store.put_bytes(manifest_text);
   Json result = {{"outputs",
                   {{{"path", "artifact.tar"}, {"digest", digest}, {"size", size}, {"mode", 0444}},
                    {{"path", "manifest.json"},
@@ -85,8 +86,23 @@ std::pair<std::string, std::string> store_artifact(const BuildContext& bc,
                     {"size", manifest_text.size()},
                     {"mode", 0444}}}},
                  {"package", pkg.name}};
-  bc.store.put_action(key, result);
+  if (bc.commit) {
+    bc.commit->put_action(key, result);  // written once both blobs are durable
+  } else {
+    bc.store.put_action(key, result);
+  }
   return {digest, manifest_digest};
+}
+
+// A file holding `text`, shared by every build of the project: written only when it holds
+// something else (the first build, or an older osbuild's text), read by the others.
+fs::path same_file(const fs::path& path, const std::string& text) {
+  auto held = read_file(path);
+  if (!held.ok() || held.value() != text) {
+    fs::create_directories(path.parent_path());
+    write_file_atomic(path, text, Durability::cache);
+  }
+  return path;
 }
 
 }  // namespace
@@ -119,11 +135,9 @@ sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package&
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) spec.read_only.push_back(self);
-  fs::path etc = paths.root / "etc";
-  fs::create_directories(etc);
-  write_file_atomic(etc / "passwd", sandbox::sandbox_passwd(), Durability::cache);
-  write_file_atomic(etc / "group", sandbox::sandbox_group(), Durability::cache);
-  spec.files = {{etc / "passwd", "/etc/passwd"}, {etc / "group", "/etc/group"}};
+  fs::path etc = bc.build_dir / ".osbuild" / "sandbox";
+  spec.files = {{same_file(etc / "passwd", sandbox::sandbox_passwd()), "/etc/passwd"},
+                {same_file(etc / "group", sandbox::sandbox_group()), "/etc/group"}};
   if (!bc.zig_cache.empty()) {
     fs::create_directories(bc.zig_cache);
     spec.writable.push_back(bc.zig_cache);

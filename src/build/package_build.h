@@ -12,6 +12,7 @@
 #include "osbuild/config/model.h"
 #include "osbuild/process/process.h"
 #include "osbuild/sandbox/sandbox.h"
+#include "osbuild/store/group_commit.h"
 #include "osbuild/store/store.h"
 #include "osbuild/toolchain/toolchain.h"
 
@@ -34,6 +35,9 @@ struct BuildContext {
   sandbox::SandboxKind sandbox = sandbox::SandboxKind::sealed;
   // The run's one jobserver, handed to every build (docs/build.md "Parallelism"); null: none.
   Jobserver* jobserver = nullptr;
+  // Where the artifacts and their action results go when the run groups its fsyncs
+  // (store/group_commit.h); null: straight into `store`, an fsync per entry.
+  store::GroupCommit* commit = nullptr;
 };
 
 struct StepOutcome {

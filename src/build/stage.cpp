@@ -272,7 +272,10 @@ bool Stage::run_one(std::size_t i) {
   m_manifests[i] = result.manifest;
   materialise(m_bc, pkg.name, *m_bc.store.get_blob(result.artifact));
   state.write(key, result.artifact, inputs);
-  if (m_remote != nullptr) m_remote->upload(key);  // blobs first, the action result last
+  if (m_remote != nullptr) {
+    if (m_bc.commit != nullptr) m_bc.commit->sync();  // the upload reads the written result
+    m_remote->upload(key);  // blobs first, the action result last
+  }
   m_reporter.finished(pkg.name, result.artifact, result.steps);
   std::lock_guard guard(m_count);
   ++m_built;
@@ -535,6 +538,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   const auto& base = toolchains.base();
   const auto& tc = base.toolchain;
   store::Store store(ctx.cache_dir());
+  store::GroupCommit commit(store);
   auto remote = open_remote(ctx, store);
   BuildContext bc{ctx.project,
                   store,
@@ -547,7 +551,8 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
                   source_date_epoch(),
                   ctx.build_dir(),
                   sandbox_setting(ctx),
-                  nullptr};
+                  nullptr,
+                  &commit};
   if (options.explain == Explain::yes && ctx.json()) {
     json_event("build", "sandbox", {{"kind", sandbox_kind_name(bc.sandbox)}});
     json_event(
@@ -587,6 +592,7 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   Stage stage(ctx, options, bc, toolchains, std::move(actions), reporter);
   stage.set_remote(remote.get());
   BuildSummary summary = stage.run();
+  commit.sync();  // the finished packages' results, before the records that name their artifacts
   reporter.stop();
   double seconds = reporter.elapsed();
   if (options.timings) {

@@ -27,6 +27,7 @@ struct NoopCheck {
   // Each path the build reads under the project (relative to it) with its stat signature.
   using Tree = std::vector<std::pair<std::string, std::string>>;
   std::filesystem::path stamp;  // empty: this command line never takes the fast path
+  std::string identity;         // the command line the stamp stands for, held in the stamp
   std::filesystem::path root;
   Tree tree;                       // on a miss: the project as it was when the build started
   bool hit = false;                // the stamp matched: nothing to do

@@ -105,6 +105,20 @@ TEST_F(NoopTest, OtherCommandLinesHaveTheirOwnStamp) {
   EXPECT_NE(check.stamp, check_noop(m_global, m_options).stamp);
 }
 
+// The stamp's name is a short non-cryptographic hash of the command line; the stamp holds the
+// command line whole, so another one whose name hashes alike finds a stamp that is not its own.
+TEST_F(NoopTest, AStampOfAnotherCommandLineUnderTheSameNameIsAMiss) {
+  build_once();
+  NoopCheck hit = check_noop(m_global, m_options);
+  ASSERT_TRUE(hit.hit);
+  std::string text = read_file_or_throw(hit.stamp);
+  auto at = text.find("\nfor ");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at + 5, "/elsewhere");
+  write_file_atomic(hit.stamp, text, Durability::cache);
+  EXPECT_FALSE(check_noop(m_global, m_options).hit);
+}
+
 TEST_F(NoopTest, AClearedStampIsAMiss) {
   build_once();
   NoopCheck hit = check_noop(m_global, m_options);
