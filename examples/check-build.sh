@@ -80,7 +80,8 @@ for pkg in "${packages[@]}"; do
   echo "check-build: building $pkg for $arch"
   if ! (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$work" LC_ALL=C "${tools[@]}" \
       CFLAGS="-O2" LDFLAGS="" OSBUILD_SOURCES="$sources" OSBUILD_SYSROOT="$sysroot" \
-      OSBUILD_DESTDIR="$dest" OSBUILD_JOBS="$(nproc)" OSBUILD_ARCH="$arch" OSBUILD_TARGET="$target" \
+      OSBUILD_DESTDIR="$dest" OSBUILD_JOBS="$(nproc)" MAKEFLAGS="-j$(nproc)" \
+      OSBUILD_ARCH="$arch" OSBUILD_TARGET="$target" \
       OSBUILD_PACKAGE_NAME="$pkg" SOURCE_DATE_EPOCH=1700000000 "${extra[@]}" \
       "$project/packages/$pkg/build.sh" >"$out/$pkg/build.log" 2>&1); then
     tail -n 30 "$out/$pkg/build.log" >&2

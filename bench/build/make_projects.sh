@@ -140,14 +140,11 @@ TOML
     esac
     write_wrapper "$dir/packages/$pkg" "$mode"
   done
-  # The kernel's script says `make -j$OSBUILD_JOBS`, which leaves the jobserver for a pool of its
-  # own; with the jobserver it gets plain make here.
-  if [[ $with_kernel == 1 && $mode == shared ]]; then
-    sed -i 's/ -j"\$OSBUILD_JOBS"//' "$dir/packages/kernel/work.sh"
-    ! grep -q 'OSBUILD_JOBS' "$dir/packages/kernel/work.sh" || {
-      echo "the kernel's build script still names OSBUILD_JOBS: $(grep OSBUILD_JOBS "$dir/packages/kernel/work.sh")" >&2
-      exit 1
-    }
+  # The kernel's script runs plain make (it joins the jobserver); the own-pool wrapper's MAKEFLAGS
+  # gives it a pool of its own like every other package.
+  if [[ $with_kernel == 1 ]] && grep -q -- '-j"\$OSBUILD_JOBS"' "$dir/packages/kernel/work.sh"; then
+    echo "the kernel's build script names its own -j: $(grep OSBUILD_JOBS "$dir/packages/kernel/work.sh")" >&2
+    exit 1
   fi
   mkdir -p "$dir/variants/all"
   printf '[variant]\nincluded-packages = [%s]\n' \

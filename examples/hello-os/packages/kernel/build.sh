@@ -21,7 +21,9 @@ export KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH"
 export KBUILD_BUILD_USER=osbuild KBUILD_BUILD_HOST=osbuild KBUILD_BUILD_VERSION=1
 # The toolchain's CFLAGS/LDFLAGS are for userland programs; Kbuild has its own.
 unset CFLAGS LDFLAGS CXXFLAGS CPPFLAGS
-kmake() { make ARCH="$arch" CROSS_COMPILE="$cross" -j"$OSBUILD_JOBS" "$@"; }
+# Plain make: MAKEFLAGS carries osbuild's jobserver, shared with the packages building beside
+# this one (docs/build.md, "Parallelism"); a -j of its own would start a second pool.
+kmake() { make ARCH="$arch" CROSS_COMPILE="$cross" "$@"; }
 
 kmake tinyconfig
 fragments=("$here/config-common" "$here/config-$OSBUILD_ARCH")
