@@ -26,7 +26,11 @@ tag="planted-$$-$RANDOM"
 # The victim: a program that links libc, the math library and the compiler runtime from the cache.
 script_package victim 'set -eu
 mkdir -p "$OSBUILD_DESTDIR/usr/bin"
-printf "#include <math.h>\n#include <stdio.h>\nint main(int c, char** v) { printf(\"%%g\\n\", sqrt((double)c)); }\n" >main.c
+cat >main.c <<C
+#include <math.h>
+#include <stdio.h>
+int main(int argc, char** argv) { printf("%s %g\n", argv[0], sqrt((double)argc)); }
+C
 $CC $CFLAGS -o "$OSBUILD_DESTDIR/usr/bin/victim" main.c -lm'
 
 script_package poisoner "#!/bin/sh
