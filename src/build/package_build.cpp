@@ -6,6 +6,7 @@
 
 #include "osbuild/util/archive.h"
 #include "osbuild/store/sources.h"
+#include "osbuild/toolchain/zig_cache.h"
 #include "osbuild/util/error.h"
 #include "osbuild/util/text.h"
 
@@ -126,9 +127,10 @@ std::vector<std::string> script_command(const fs::path& script) {
 
 // What a build sees besides the system (sandbox.h): its inputs and package folder read-only, the
 // toolchain's installation and osbuild itself (the compiler wrappers run it), then its work dir,
-// destdir and tmp writable. Not the project: its keys, other packages and build outputs.
+// destdir, tmp and its own zig cache writable. Not the project: its keys, other packages, build
+// outputs, the filled zig cache.
 sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package& pkg,
-                                  const BuildPaths& paths) {
+                                  const BuildPaths& paths, const fs::path& zig_cache) {
   sandbox::SandboxSpec spec{paths.work, {paths.work, paths.dest, paths.tmp}, {}, {}, {}};
   spec.read_only = {paths.sources, paths.sysroot, pkg.dir, bc.tool_dir};
   for (const auto& dir : bc.toolchain.installation()) spec.read_only.push_back(dir);
@@ -138,16 +140,23 @@ sandbox::SandboxSpec sandbox_spec(const BuildContext& bc, const config::Package&
   fs::path etc = bc.build_dir / ".osbuild" / "sandbox";
   spec.files = {{same_file(etc / "passwd", sandbox::sandbox_passwd()), "/etc/passwd"},
                 {same_file(etc / "group", sandbox::sandbox_group()), "/etc/group"}};
-  if (!bc.zig_cache.empty()) {
-    fs::create_directories(bc.zig_cache);
-    spec.writable.push_back(bc.zig_cache);
-  }
+  if (!zig_cache.empty()) spec.writable.push_back(zig_cache);
   if (bc.jobserver != nullptr) {
     // The jobserver's fifo, read-write, or its two descriptors: nothing else of osbuild's.
     for (const auto& fifo : bc.jobserver->bound_paths()) spec.writable.push_back(fifo);
     spec.inherited_fds = bc.jobserver->inherited_fds();
   }
   return spec;
+}
+
+// A zig build works in its own copy of the filled cache, so that what it writes there reaches no
+// other build (docs/security.md); the copy goes with the build.
+std::optional<toolchain::ZigCacheCopy> own_zig_cache(const BuildContext& bc,
+                                                     const BuildPaths& paths) {
+  if (bc.zig_cache.empty()) return std::nullopt;
+  toolchain::fill_zig_cache(bc.toolchain, bc.zig_cache, bc.tool_dir, bc.runner);
+  return std::make_optional<toolchain::ZigCacheCopy>(bc.zig_cache, paths.root / "zig-cache",
+                                                     bc.runner);
 }
 
 std::vector<std::vector<std::string>> build_commands(
@@ -200,7 +209,8 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
   fs::create_directories(log.parent_path());
   fs::remove(log);
   stage_inputs(bc, pkg, paths, dep_artifacts);
-  auto toolchain_env = bc.toolchain.environment(bc.tool_dir, bc.zig_cache);
+  auto zig_cache = own_zig_cache(bc, paths);
+  auto toolchain_env = bc.toolchain.environment(bc.tool_dir, zig_cache ? zig_cache->dir() : "");
   EnvRequest req{pkg,
                  toolchain_env,
                  bc.tool_dir,
@@ -212,7 +222,7 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
                  bc.project.file.release_version.str(),
                  bc.jobserver != nullptr ? bc.jobserver->makeflags() : std::string()};
   auto env = build_environment(req);
-  auto spec = sandbox_spec(bc, pkg, paths);
+  auto spec = sandbox_spec(bc, pkg, paths, zig_cache ? zig_cache->dir() : "");
   PackageResult out;
   RunCommand run;
   run.note = [&log](const std::string& line) { std::ofstream(log, std::ios::app) << line << "\n"; };

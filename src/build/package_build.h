@@ -25,7 +25,9 @@ struct BuildContext {
   process::Runner& runner;  // every command of the build runs through it
   toolchain::ResolvedToolchain toolchain;
   fs::path tool_dir;   // the toolchain's wrappers, toolchain.cmake, config.site
-  fs::path zig_cache;  // shared by every zig build of the run, writable in the sandbox
+  // zig only: the filled cache of the toolchain (toolchain/zig_cache.h); each build works in its
+  // own copy of it, and the sandbox never sees this one
+  fs::path zig_cache;
   Arch arch = Arch::x86_64;
   long jobs = 1;
   std::int64_t source_date_epoch = 0;

@@ -39,9 +39,9 @@ const std::vector<SettingDef>& setting_table() {
       {"cache.remote", SettingType::string, "--remote-cache", {"OSBUILD_REMOTE_CACHE"},
        "cache.remote", "", "the Bazel HTTP remote cache URL (docs/remote-cache.md)"},
       {"cache.zig", SettingType::path, "", {"OSBUILD_ZIG_CACHE_DIR"}, "", "",
-       "zig's global cache (the libc and compiler runtime it builds per target), shared by every "
-       "zig build; default <cache.dir>/zig. Caches that share it skip rebuilding musl or glibc "
-       "stubs (the tests share one)"},
+       "where osbuild fills zig's global cache (the libc and compiler runtime it builds) once per "
+       "zig version and target; each zig build works in its own copy. Default <cache.dir>/zig. "
+       "Caches that share it skip filling again (the tests share one)"},
       {"cache.remote-upload", SettingType::boolean, "", {"OSBUILD_REMOTE_UPLOAD"},
        "cache.remote-upload", "true", "write results to the remote cache"},
       {"sources.lookaside", SettingType::list, "", {"OSBUILD_LOOKASIDE"}, "sources.lookaside", "",

@@ -1,6 +1,7 @@
 // The toolchains of one build: resolved per distinct set of package constraint values, once each,
 // with one tool dir per resolved toolchain.
 #include "osbuild/toolchain/toolchain.h"
+#include "osbuild/toolchain/zig_cache.h"
 
 namespace osbuild::toolchain {
 
@@ -27,7 +28,7 @@ const PreparedToolchain& BuildToolchains::get(const PackageConstraints& constrai
                                             m_options.extra, m_runner);
     prepared->tool_dir = m_options.tools_root / prepared->toolchain.name;
     if (prepared->toolchain.kind == ToolchainKind::zig) {
-      prepared->zig_cache = m_options.zig_cache;
+      prepared->zig_cache = filled_zig_cache_dir(prepared->toolchain, m_options.zig_cache);
     }
     write_tool_dir(prepared->toolchain, prepared->tool_dir, m_options.osbuild_exe);
     slot = std::move(prepared);

@@ -188,7 +188,9 @@ ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
 struct PreparedToolchain {
   ResolvedToolchain toolchain;
   fs::path tool_dir;
-  fs::path zig_cache;  // zig only: shared by every zig build, writable in the sandbox
+  // zig only: the filled cache of its version and target (zig_cache.h), which each build copies;
+  // never seen by a build
+  fs::path zig_cache;
 };
 
 // The toolchains of one build for one arch: one resolution per distinct set of package
@@ -200,7 +202,7 @@ class BuildToolchains {
     Arch target = Arch::x86_64;
     std::vector<std::string> extra;  // --extra-toolchain
     fs::path tools_root;             // build/.osbuild/tools/<arch>
-    fs::path zig_cache;              // <cache>/zig
+    fs::path zig_cache;              // the `cache.zig` folder
     fs::path osbuild_exe;            // what the zig wrappers link to
   };
   BuildToolchains(const config::Project& project, Options options,
