@@ -18,6 +18,7 @@
 #include "osbuild/graph/action_key.h"
 #include "osbuild/graph/plan.h"
 #include "osbuild/store/remote.h"
+#include "osbuild/store/sources.h"
 #include "osbuild/toolchain/toolchain.h"
 #include "osbuild/util/fs.h"
 #include "osbuild/util/hash.h"
@@ -128,6 +129,7 @@ class Stage {
  private:
   bool run_one(std::size_t i);
   void fetch_sources(const std::vector<ScheduleNode>& nodes) const;
+  void weigh(std::vector<ScheduleNode>& nodes) const;
   bool forced(const std::string& name) const;
   bool use_cached(std::size_t i, const std::string& key, const Json& inputs);
   Json inputs_of(std::size_t i) const;
@@ -263,7 +265,9 @@ bool Stage::run_one(std::size_t i) {
   for (const auto& [name, digest] : inputs["depends"].items()) {
     deps.push_back(digest.get<std::string>());
   }
+  auto began = std::chrono::steady_clock::now();
   PackageResult result = build_package(package_context(pkg), pkg, deps, key, inputs);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!result.ok) {
     m_reporter.failed(pkg.name, result.report);
     return false;
@@ -271,7 +275,7 @@ bool Stage::run_one(std::size_t i) {
   m_artifacts[i] = result.artifact;
   m_manifests[i] = result.manifest;
   materialise(m_bc, pkg.name, *m_bc.store.get_blob(result.artifact));
-  state.write(key, result.artifact, inputs);
+  state.write(key, result.artifact, inputs, seconds);
   if (m_remote != nullptr) {
     if (m_bc.commit != nullptr) m_bc.commit->sync();  // the upload reads the written result
     m_remote->upload(key);  // blobs first, the action result last
@@ -293,6 +297,33 @@ void Stage::fetch_sources(const std::vector<ScheduleNode>& nodes) const {
   if (!packages.empty()) m_options.fetch_sources(packages);
 }
 
+// Each package's expected cost, for the critical-path order (scheduler.h), so that the longest
+// chain starts first: the seconds its last build took when every package to build has one; else,
+// for all alike, the bytes of its sources in the store (a first build knows nothing better, and a
+// bigger source is mostly the longer build).
+void Stage::weigh(std::vector<ScheduleNode>& nodes) const {
+  std::vector<std::optional<double>> seconds(nodes.size());
+  bool timed = true;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].done) continue;
+    seconds[i] = StateFile(m_bc.build_dir, m_bc.arch, m_actions[i]->name).seconds();
+    timed = timed && seconds[i].has_value();
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].done) continue;
+    if (timed) {
+      nodes[i].weight = std::max(*seconds[i], 0.001);
+      continue;
+    }
+    std::uintmax_t bytes = 1;
+    for (const auto& file : m_ctx.project.package(m_actions[i]->name).external_files) {
+      std::error_code ec;
+      if (auto local = store::locate(m_bc.store, file)) bytes += fs::file_size(*local, ec);
+    }
+    nodes[i].weight = static_cast<double>(bytes);
+  }
+}
+
 BuildSummary Stage::run() {
   std::vector<ScheduleNode> nodes;
   for (std::size_t i = 0; i < m_actions.size(); ++i) {
@@ -311,6 +342,7 @@ BuildSummary Stage::run() {
     nodes.push_back(node);
   }
   fetch_sources(nodes);
+  weigh(nodes);
   auto run = [this](std::size_t i) {
     try {
       return run_one(i);  // a dependency was rebuilt, so the cache is asked again

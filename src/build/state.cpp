@@ -20,12 +20,22 @@ std::optional<Json> StateFile::read() const {
   return doc.is_object() ? std::optional<Json>(doc) : std::nullopt;
 }
 
-void StateFile::write(const std::string& key, const std::string& artifact,
-                      const Json& inputs) const {
+void StateFile::write(const std::string& key, const std::string& artifact, const Json& inputs,
+                      std::optional<double> seconds) const {
   std::filesystem::create_directories(m_path.parent_path());
+  if (!seconds) seconds = this->seconds();
   Json doc = {{"key", key}, {"artifact", artifact}, {"inputs", inputs}};
+  if (seconds) doc["seconds"] = *seconds;
   write_file_atomic(m_path, doc.dump(1) + "\n", Durability::cache);
   write_file_atomic(artifact_path(), artifact + "\n", Durability::cache);
+}
+
+std::optional<double> StateFile::seconds() const {
+  auto doc = read();
+  if (!doc || !doc->is_object() || !doc->contains("seconds") || !(*doc)["seconds"].is_number()) {
+    return std::nullopt;
+  }
+  return (*doc)["seconds"].get<double>();
 }
 
 std::filesystem::path StateFile::artifact_path() const {

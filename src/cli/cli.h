@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "osbuild/util/json.h"
 #include "osbuild/workspace/context.h"
 
 namespace osbuild::cli {
@@ -46,6 +47,11 @@ struct UnknownWord {
 std::optional<UnknownWord> unknown_word(const CLI::App& root, int argc, char** argv);
 // The subcommands `osbuild help` and the docs list: hidden ones (empty group) left out.
 std::vector<const CLI::App*> visible_subcommands(const CLI::App& app);
+
+// A document one of the renderers prints (the man page, a reference, a completion script), as the
+// command writes it: the text itself, or under --json one event holding it (cmd_docs.cpp).
+void write_document(const GlobalOptions& options, std::string_view stage, const Json& fields,
+                    const std::function<void()>& print);
 
 // Every subcommand, in the order `osbuild --help` lists them (commands.cpp).
 const std::vector<Command>& commands();

@@ -13,11 +13,13 @@ void setup_completions(CLI::App& sub, CliState& state) {
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   sub.callback([&state, &sub, shell] {
-    state.action = [&sub, shell] {
+    state.action = [&state, &sub, shell] {
       CommandDoc root = describe(root_app(sub));
-      if (*shell == "bash") manual::print_bash(root);
-      if (*shell == "zsh") manual::print_zsh(root);
-      if (*shell == "fish") manual::print_fish(root);
+      write_document(state.options, "completions", {{"shell", *shell}}, [&root, shell] {
+        if (*shell == "bash") manual::print_bash(root);
+        if (*shell == "zsh") manual::print_zsh(root);
+        if (*shell == "fish") manual::print_fish(root);
+      });
       return 0;
     };
   });

@@ -181,6 +181,8 @@ class FetchRun {
     if (files.empty() && gits.empty() && m_options.report == Report::quiet_when_present) {
       return m_summary;
     }
+    m_reporting = true;
+    for (const auto& name : m_present_unreported) m_reporter.present(name);
     m_reporter.set_total(files.size() + gits.size(), m_summary.present);
     if (!files.empty() || !gits.empty()) {
       fs::create_directories(tmp_dir());
@@ -247,7 +249,11 @@ class FetchRun {
   void note_present(const std::string& name, bool rehashed) {
     ++m_summary.present;
     if (rehashed) ++m_summary.rehashed;
-    m_reporter.present(name);
+    if (m_options.report == Report::quiet_when_present && !m_reporting) {
+      m_present_unreported.push_back(name);  // said only if the run fetches something
+    } else {
+      m_reporter.present(name);
+    }
   }
 
   DownloadJob make_job(const ExternalItem& item, const std::vector<std::string>& bases) const {
@@ -363,6 +369,8 @@ class FetchRun {
   StatCache m_stats;
   Reporter m_reporter;
   FetchSummary m_summary;
+  bool m_reporting = false;  // under Report::quiet_when_present: once something is to be fetched
+  std::vector<std::string> m_present_unreported;
   std::vector<std::string> m_failures;
   bool m_hint_lookaside = false;
   bool m_hint_disk = false;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "osbuild/util/error.h"
+#include "osbuild/util/json_event.h"
 #include "osbuild/util/text.h"
 #include "osbuild/vm/vm.h"
 #include "osbuild/workspace/records.h"
@@ -130,19 +131,25 @@ void use_disks(Machine& m, const Disks& disks) {
   m.vars = disks.os.file.parent_path() / (disks.os.file.filename().string() + ".efivars.fd");
 }
 
-// The console of a CI run: to the terminal and the log as it comes, watched for the text.
+// The console of a CI run: to the terminal (under --json, a `console` event per line, without
+// its terminal escapes) and the log as it comes, watched for the text.
 class ConsoleWatch {
  public:
-  ConsoleWatch(std::string expect, const fs::path& log)
-      : m_expect(std::move(expect)), m_log(log, std::ios::trunc), m_start(Clock::now()) {}
+  ConsoleWatch(std::string expect, const fs::path& log, bool json)
+      : m_expect(std::move(expect)), m_log(log, std::ios::trunc), m_start(Clock::now()),
+        m_json(json) {}
 
   void line(std::string_view raw) {
-    std::fwrite(raw.data(), 1, raw.size(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
+    std::string plain = plain_console_line(raw);
+    if (m_json) {
+      json_event("qemu", "console", {{"line", plain}});
+    } else {
+      std::fwrite(raw.data(), 1, raw.size(), stdout);
+      std::fputc('\n', stdout);
+      std::fflush(stdout);
+    }
     m_log << raw << '\n';
     m_log.flush();
-    std::string plain = plain_console_line(raw);
     if (!m_seen_after && plain.find(m_expect) != std::string::npos) {
       m_seen_after = std::chrono::duration<double>(Clock::now() - m_start).count();
     }
@@ -164,6 +171,7 @@ class ConsoleWatch {
   Clock::time_point m_start;
   std::optional<double> m_seen_after;
   std::deque<std::string> m_last;
+  bool m_json;
 };
 
 int run_watched(const Context& ctx, const Machine& m, const QemuOptions& options,
@@ -172,7 +180,7 @@ int run_watched(const Context& ctx, const Machine& m, const QemuOptions& options
   fs::path log = ctx.build_dir() / "logs" / arch / ("qemu-" + options.variant + ".log");
   fs::create_directories(log.parent_path());
   auto timeout = options.timeout.count() > 0 ? options.timeout : k_default_expect_timeout;
-  ConsoleWatch watch(*options.expect, log);
+  ConsoleWatch watch(*options.expect, log, ctx.json());
   process::Command c;
   c.argv = qemu_command(m);
   c.out = process::Sink::capture;
@@ -187,8 +195,18 @@ int run_watched(const Context& ctx, const Machine& m, const QemuOptions& options
                     "; the console's last lines:" + watch.last_lines(),
                 "the whole console is in " + ctx.shown(log));
   }
-  std::printf("osbuild: '%s' appeared after %.1f s; the guest powered off after %.1f s\n",
-              options.expect->c_str(), watch.seen_after(), watch.elapsed());
+  if (ctx.json()) {
+    json_event("qemu", "summary",
+               {{"variant", options.variant},
+                {"arch", arch},
+                {"expect", *options.expect},
+                {"seen_after_seconds", watch.seen_after()},
+                {"seconds", watch.elapsed()},
+                {"log", ctx.shown(log)}});
+  } else {
+    std::printf("osbuild: '%s' appeared after %.1f s; the guest powered off after %.1f s\n",
+                options.expect->c_str(), watch.seen_after(), watch.elapsed());
+  }
   return 0;
 }
 
@@ -202,16 +220,21 @@ int run_interactive(const Machine& m, const QemuOptions& options, process::Runne
   return runner.run(c).exit_code;
 }
 
-void print_command(const Machine& m, const Disks& disks, PrintCommand print, Persist persist) {
-  if (print == PrintCommand::no) return;
-  if (persist == Persist::no) {
-    std::printf("%s\n", process::command_text(overlay_command(disks.os, m.os.file)).c_str());
-    if (disks.data) {
-      std::printf("%s\n",
-                  process::command_text(overlay_command(*disks.data, m.data->file)).c_str());
-    }
+// One command line: as text, or under --json a `command` event with its argv.
+void print_argv(const std::vector<std::string>& argv, std::string_view role, bool json) {
+  if (json) {
+    json_event("qemu", "command", {{"role", role}, {"argv", argv}});
+  } else {
+    std::printf("%s\n", process::command_text(argv).c_str());
   }
-  std::printf("%s\n", process::command_text(qemu_command(m)).c_str());
+}
+
+void print_command(const Machine& m, const Disks& disks, Persist persist, bool json) {
+  if (persist == Persist::no) {
+    print_argv(overlay_command(disks.os, m.os.file), "overlay", json);
+    if (disks.data) print_argv(overlay_command(*disks.data, m.data->file), "overlay", json);
+  }
+  print_argv(qemu_command(m), "qemu", json);
 }
 
 }  // namespace
@@ -255,8 +278,13 @@ int run_qemu(const Context& ctx, const QemuOptions& options, process::Runner& ru
       m.os = {"os", dir / "os.qcow2", "qcow2"};
       if (disks.data) m.data = Drive{"data", dir / "data.qcow2", "qcow2"};
     }
-    print_command(m, disks, options.print, options.persist);
+    print_command(m, disks, options.persist, ctx.json());
     return 0;
+  }
+  if (ctx.json() && !options.expect) {
+    throw UsageError("an interactive QEMU session has no --json form",
+                     "add --expect TEXT (CI mode: the console comes as `console` events), or "
+                     "--print-command");
   }
   require_program(qemu_program(arch), qemu_package(arch));
   std::optional<RunDir> dir;

@@ -111,6 +111,17 @@ json image 0 image update "$disk" --repo build/repos/default --check
 has 'e[0]["event"] == "update" and e[0]["result"] == "up-to-date"'
 json help 0 help build
 has 'e[0]["event"] == "help" and "variant" in e[0]["text"]'
+json docs 0 docs man
+has 'len(e) == 1 and e[0]["event"] == "document" and e[0]["format"] == "roff" and ".TH OSBUILD" in e[0]["text"]'
+json docs 0 docs configuration
+has 'len(e) == 1 and e[0]["format"] == "markdown" and "cache.dir" in e[0]["text"]'
+json completions 0 completions bash
+has 'len(e) == 1 and e[0]["shell"] == "bash" and "complete" in e[0]["text"]'
+json qemu 0 qemu dev --print-command
+has 'e[-1]["role"] == "qemu" and e[-1]["argv"][0].startswith("qemu-system-") and all(x["role"] == "overlay" and x["argv"][0] == "qemu-img" for x in e[:-1])'
+# An interactive session has no JSON form (--timeout bounds it, should it ever start).
+json qemu 2 qemu dev --timeout 5
+has 'e[-1]["event"] == "error" and "--expect" in e[-1]["hint"]'
 
 # release: each stage's events with their own stage, then exactly one summary, the last line.
 json fetch,build,image,repo,release 0 release dev --force

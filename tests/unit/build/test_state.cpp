@@ -24,6 +24,19 @@ TEST(StateFile, RoundTripsTheLastBuild) {
             dir.path() / ".osbuild" / "state" / "aarch64" / "zlib.artifact");
 }
 
+TEST(StateFile, KeepsTheLastRealBuildsSecondsAcrossACacheHit) {
+  TempDir dir;
+  StateFile state(dir.path(), Arch::x86_64, "kernel");
+  EXPECT_FALSE(state.seconds().has_value());
+  state.write("key-1", std::string(64, 'a'), Json::object(), 612.5);
+  EXPECT_DOUBLE_EQ(state.seconds().value(), 612.5);
+  state.write("key-2", std::string(64, 'b'), Json::object());  // a result from the cache
+  EXPECT_EQ(state.artifact(), std::string(64, 'b'));
+  EXPECT_DOUBLE_EQ(state.seconds().value(), 612.5);
+  state.write("key-3", std::string(64, 'c'), Json::object(), 3.25);
+  EXPECT_DOUBLE_EQ(state.seconds().value(), 3.25);
+}
+
 TEST(StateFile, ATornRecordReadsAsNone) {
   TempDir dir;
   StateFile state(dir.path(), Arch::x86_64, "zlib");
