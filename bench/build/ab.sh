@@ -5,24 +5,7 @@
 set -euo pipefail
 A=$(realpath "$1"); B=$(realpath "$2"); n=${3:-200}; rounds=${4:-3}
 w=$(mktemp -d "${TMPDIR:-/tmp}/osbuild-ab.XXXXXX"); trap 'rm -rf "$w"' EXIT
-# The project generator of run.sh.
-make_project() {
-  mkdir -p "$1/packages"
-  printf 'schema-version = 1\nname = "bench"\nrelease-version = "1.0.0"\n' >"$1/osbuild.toml"
-  local i deps
-  for i in $(seq 1 "$2"); do
-    mkdir -p "$1/packages/p$i"
-    deps=""
-    [[ ${4:-} == chain && $i -gt 2 ]] && deps="depends = [\"p$((i - 1))\", \"p$((i / 2))\"]"
-    printf '%s\nmkdir -p "$OSBUILD_DESTDIR" && echo %s >"$OSBUILD_DESTDIR/p%s"\n' "$3" "$i" "$i" \
-      >"$1/packages/p$i/build.sh"
-    printf '[package]\nname = "p%s"\nversion = "1.0.0"\nlicense = "MIT"\n%s\n[build]\nsystem = "script"\nscript = "build.sh"\n' \
-      "$i" "$deps" >"$1/packages/p$i/package.toml"
-  done
-  printf '[variant]\nincluded-packages = [%s]\n' \
-    "$(seq 1 "$2" | sed 's/^/"p/; s/$/"/' | paste -sd,)" >"$1/variants.tmp"
-  mkdir -p "$1/variants/all" && mv "$1/variants.tmp" "$1/variants/all/variant.toml"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/project.bash"
 export HOME=$w
 make_project "$w/a" "$n" true chain; make_project "$w/b" "$n" true chain
 now() { date +%s.%N; }

@@ -17,23 +17,7 @@ export OSBUILD_CACHE_DIR=$work/cache HOME=$work
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
 
-make_project() {  # make_project DIR COUNT SCRIPT [CHAIN]
-  mkdir -p "$1/packages"
-  printf 'schema-version = 1\nname = "bench"\nrelease-version = "1.0.0"\n' >"$1/osbuild.toml"
-  local i deps
-  for i in $(seq 1 "$2"); do
-    mkdir -p "$1/packages/p$i"
-    deps=""
-    [[ ${4:-} == chain && $i -gt 2 ]] && deps="depends = [\"p$((i - 1))\", \"p$((i / 2))\"]"
-    printf '%s\nmkdir -p "$OSBUILD_DESTDIR" && echo %s >"$OSBUILD_DESTDIR/p%s"\n' "$3" "$i" "$i" \
-      >"$1/packages/p$i/build.sh"
-    printf '[package]\nname = "p%s"\nversion = "1.0.0"\nlicense = "MIT"\n%s\n[build]\nsystem = "script"\nscript = "build.sh"\n' \
-      "$i" "$deps" >"$1/packages/p$i/package.toml"
-  done
-  printf '[variant]\nincluded-packages = [%s]\n' \
-    "$(seq 1 "$2" | sed 's/^/"p/; s/$/"/' | paste -sd,)" >"$1/variants.tmp"
-  mkdir -p "$1/variants/all" && mv "$1/variants.tmp" "$1/variants/all/variant.toml"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/project.bash"
 
 # (a) and (d)
 make_project "$work/big" "$packages" "true" chain

@@ -3,14 +3,7 @@
 # object per line, each with "schema", "stage" and "event", and snake_case keys (docs/json.md).
 # Each command family runs once on a small project; every line of its stdout is parsed.
 source "$OSBUILD_TESTS/integration/image_lib.bash"
-image_project "$TEST_TMP/project"
-cd "$PROJECT" || exit 1
-printf 'source for base\n' >"$TEST_TMP/base-src.txt"
-add_archive base "$TEST_TMP/base-src.txt"
-cat >Infra.toml <<'TOML'
-[repo.default]
-signing_keys = { file = { path = "keys/dev-root.pem" } }
-TOML
+release_project "$TEST_TMP/project"
 
 # Keys under these names are data that osbuild passes on, not names it chose: the hashed inputs of
 # a plan's actions, environment variables, grubenv's variables, constraint settings, a toolchain's

@@ -106,3 +106,16 @@ gpt_names() {
     sgdisk -i "$i" "$1" | sed -n "s/^Partition name: '\(.*\)'$/\1/p"
   done | tr '\n' ' '
 }
+
+# release_project DIR: image_project with an archive source for `base` and an Infra.toml whose
+# default repository signs with keys/dev-root.pem; the shell is left in the project.
+release_project() {
+  image_project "$1"
+  cd "$PROJECT" || exit 1
+  printf 'source for base\n' >"$TEST_TMP/base-src.txt"
+  add_archive base "$TEST_TMP/base-src.txt"
+  cat >Infra.toml <<'TOML'
+[repo.default]
+signing_keys = { file = { path = "keys/dev-root.pem" } }
+TOML
+}

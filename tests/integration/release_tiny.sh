@@ -3,14 +3,7 @@
 # prints one summary: each stage, what it did and how long it took, and the outputs' paths. The
 # repository it writes validates; a failing stage stops the release, the summary says which.
 source "$OSBUILD_TESTS/integration/image_lib.bash"
-image_project "$TEST_TMP/project"
-cd "$PROJECT" || exit 1
-printf 'source for base\n' >"$TEST_TMP/base-src.txt"
-add_archive base "$TEST_TMP/base-src.txt"
-cat >Infra.toml <<'TOML'
-[repo.default]
-signing_keys = { file = { path = "keys/dev-root.pem" } }
-TOML
+release_project "$TEST_TMP/project"
 
 run release dev
 expect_status 0
