@@ -167,6 +167,10 @@ DelegatedTargets load_delegated(Transport& transport, const RepoLocation& where,
            "publish " + role.name + ".json and list it in the snapshot (re-sign " + sname + ")");
   }
   std::uint64_t version = meta->second.version;
+  if (auto trusted = options.trusted.delegated.find(role.name);
+      trusted != options.trusted.delegated.end()) {
+    check_rollback(version, trusted->second, sname + "'s " + role.name + ".json");
+  }
   d.file = metadata_file_name(layout_of(repo.root), version, role.name);
   std::string text = fetch_metadata(transport, where, d.file, k_max_metadata_bytes);
   check_meta(meta->second, text, d.file, sname);
@@ -228,7 +232,19 @@ void load_delegated_roles(Transport& transport, const RepoLocation& where,
 }  // namespace
 
 TrustedVersions LoadedRepo::versions() const {
-  return {root.version, timestamp.version, snapshot.version, targets.version};
+  TrustedVersions v{root.version, timestamp.version, snapshot.version, targets.version, {}};
+  for (const auto& d : delegated) v.delegated[d.name] = d.targets.version;
+  return v;
+}
+
+TrustedVersions TrustedVersions::newest(const TrustedVersions& other) const {
+  TrustedVersions v{std::max(root, other.root), std::max(timestamp, other.timestamp),
+                    std::max(snapshot, other.snapshot), std::max(targets, other.targets),
+                    delegated};
+  for (const auto& [name, version] : other.delegated) {
+    v.delegated[name] = std::max(v.delegated[name], version);
+  }
+  return v;
 }
 
 RootRole verify_self_signed_root(const Metadata& root_md, const std::string& origin) {

@@ -46,10 +46,7 @@ std::vector<RoleStatus> role_statuses(const LoadedRepo& repo) {
 
 // A client remembers the newest versions it trusted, so a later rollback is caught.
 void remember(const detail::Setup& setup, const TrustedVersions& seen) {
-  TrustedVersions t = detail::read_trust(setup.trust_file);
-  TrustedVersions merged{std::max(t.root, seen.root), std::max(t.timestamp, seen.timestamp),
-                         std::max(t.snapshot, seen.snapshot), std::max(t.targets, seen.targets)};
-  detail::write_trust(setup.trust_file, merged);
+  detail::write_trust(setup.trust_file, detail::read_trust(setup.trust_file).newest(seen));
 }
 
 }  // namespace

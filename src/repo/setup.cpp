@@ -373,6 +373,11 @@ TrustedVersions read_trust(const fs::path& file) {
   v.timestamp = j.value("timestamp", std::uint64_t{0});
   v.snapshot = j.value("snapshot", std::uint64_t{0});
   v.targets = j.value("targets", std::uint64_t{0});
+  if (j.contains("delegated") && j["delegated"].is_object()) {
+    for (const auto& [name, version] : j["delegated"].items()) {
+      if (version.is_number_unsigned()) v.delegated[name] = version.get<std::uint64_t>();
+    }
+  }
   return v;
 }
 
@@ -381,7 +386,8 @@ void write_trust(const fs::path& file, const TrustedVersions& v) {
   Json j{{"root", v.root},
          {"timestamp", v.timestamp},
          {"snapshot", v.snapshot},
-         {"targets", v.targets}};
+         {"targets", v.targets},
+         {"delegated", v.delegated}};
   write_file_atomic(file, j.dump(2) + "\n");
 }
 

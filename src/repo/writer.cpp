@@ -126,7 +126,8 @@ Journal parse_journal(const std::string& text, const fs::path& path) {
   }
   const Json& v = j["versions"];
   journal.versions = {v.value("root", std::uint64_t{0}), v.value("timestamp", std::uint64_t{0}),
-                      v.value("snapshot", std::uint64_t{0}), v.value("targets", std::uint64_t{0})};
+                      v.value("snapshot", std::uint64_t{0}), v.value("targets", std::uint64_t{0}),
+                      {}};
   return journal;
 }
 
@@ -227,7 +228,7 @@ TrustedVersions commit_metadata(Setup& setup, const std::vector<Metadata>& root_
     journal.files.emplace_back(std::to_string(version) + ".root.json", md.to_file());
   }
   journal.files.emplace_back("timestamp.json", timestamp_text);
-  journal.versions = {root.version, timestamp.version, snapshot.version, targets.version};
+  journal.versions = {root.version, timestamp.version, snapshot.version, targets.version, {}};
 
   fs::path path = journal_path(setup);
   fs::create_directories(path.parent_path());

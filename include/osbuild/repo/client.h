@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct TrustedVersions {
   std::uint64_t timestamp = 0;
   std::uint64_t snapshot = 0;
   std::uint64_t targets = 0;
+  std::map<std::string, std::uint64_t> delegated;  // each delegated targets role, by name
+
+  // The newer of each version here and in `other`: what a client trusts after both.
+  TrustedVersions newest(const TrustedVersions& other) const;
 };
 
 struct LoadOptions {

@@ -120,7 +120,7 @@ TEST(RepoCommit, KeepsDelegatedRolesInTheSnapshot) {
   previous.version = 4;
   previous.meta["targets.json"] = MetaFile{4, std::nullopt, {}};
   previous.meta["extras.json"] = MetaFile{2, std::nullopt, {}};
-  TrustedVersions versions{1, 4, 4, 4};
+  TrustedVersions versions{1, 4, 4, 4, {}};
   detail::commit_metadata(f.setup, {f.signed_root(root)}, root, TargetsRole{}, versions,
                           &previous);
   Json snapshot = f.file("5.snapshot.json")["signed"];

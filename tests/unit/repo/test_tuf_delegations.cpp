@@ -145,9 +145,9 @@ struct DelegatedRepo {
     transport.files[k_meta + "timestamp.json"] = m.to_file();
   }
 
-  LoadedRepo load() {
+  LoadedRepo load(const TrustedVersions& trusted = {}) {
     auto repo = load_repository(transport, {k_meta, k_targets}, root_md,
-                                {Expiry::enforce, at("2026-11-21T00:00:00Z"), {}});
+                                {Expiry::enforce, at("2026-11-21T00:00:00Z"), trusted});
     if (!repo) {
       throw std::runtime_error("no repository");
     }
@@ -201,6 +201,25 @@ TEST(TufDelegations, RefusesANestedRoleSignedByItsDelegatorsParentKey) {
   r.roles["nested"].key = &r.apps_key;
   r.publish();
   EXPECT_TRUE(has(verification_error_of([&] { r.load(); }), "1.nested.json: signature threshold not met"));
+}
+
+TEST(TufDelegations, RefusesADelegatedRoleRolledBackBelowTheTrustedVersion) {
+  DelegatedRepo r;
+  r.roles["apps"].version = 3;
+  r.publish();
+  TrustedVersions trusted = r.load().versions();
+  EXPECT_EQ(trusted.delegated.at("apps"), 3u);
+  EXPECT_EQ(trusted.delegated.at("nested"), 1u);
+  // The same snapshot version, re-signed over an older apps.json: only the role's own
+  // remembered version catches it.
+  r.roles["apps"].version = 2;
+  r.publish();
+  EXPECT_TRUE(has(verification_error_of([&] { r.load(trusted); }),
+                  "1.snapshot.json's apps.json has version 2, lower than the trusted version 3: "
+                  "a rollback"));
+  EXPECT_NO_THROW(r.load());  // a client that never saw version 3 accepts it
+  TrustedVersions merged = TrustedVersions{}.newest(trusted);
+  EXPECT_EQ(merged.delegated.at("apps"), 3u);
 }
 
 TEST(TufDelegations, RefusesATamperedDelegatedTarget) {
