@@ -75,7 +75,8 @@ if grep -rlq '^poison$' "$zig_dir" 2>/dev/null; then
   fail "the filled cache holds poisoned files: $(grep -rl '^poison$' "$zig_dir" | head -3)"
 fi
 # Its copy went with its build.
-[ ! -e "$PROJECT/build/work/aarch64/poisoner/zig-cache" ] || fail "the poisoner's copy was left"
+work_dirs="$PROJECT/build/work"
+[ ! -e "$work_dirs/aarch64/poisoner/zig-cache" ] || fail "the poisoner's copy was left"
 
 run build package victim --arch aarch64 --force
 expect_status 0
