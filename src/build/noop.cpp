@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_magic = "osbuild-noop-stamp 5";
+constexpr std::string_view k_magic = "osbuild-noop-stamp 6";
 // The folders of a project the build reads (config::load_project and the plan); the project's
 // other folders (keys/, roles/, migrations/, build/, .git/) cannot change what it builds.
 constexpr std::string_view k_read_folders[] = {"packages", "variants", "kits", "sources"};
@@ -148,6 +148,10 @@ NoopCheck::Tree project_tree(const fs::path& root) {
 std::string command_identity(const fs::path& root, const config::Settings& settings,
                              const BuildOptions& options) {
   std::string text = root.string() + '\n';
+  // The running binary: another osbuild (an installed one beside a fresh build) may plan
+  // differently, so it never takes this one's stamp.
+  std::error_code ec;
+  text += "exe=" + fs::read_symlink("/proc/self/exe", ec).string() + '\n';
   for (const auto& [key, value] : settings.all()) {
     if (key != "jobs") text += key + '=' + value.value + '\n';
   }

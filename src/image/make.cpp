@@ -278,6 +278,7 @@ UpdateIdentity update_identity(const ImageJob& job) {
 fs::path artifact_of(const ImageJob& job, const PackageRecord& pkg) {
   auto blob = job.store.get_blob(pkg.artifact);
   if (!blob) {
+    job.store.note_missing_entry();  // so that the build this error asks for restores it
     throw Error(fmt::format("the artifact of {} ({}) is not in the store", pkg.name,
                             pkg.artifact.substr(0, 12)),
                 fmt::format("run osbuild build variant {} --arch {}", job.variant.name,

@@ -110,6 +110,7 @@ BuiltKit assemble_kit(const Context& ctx, const std::string& name,
     std::string artifact = workspace::built_artifact(ctx.build_dir(), arch, package);
     auto blob = store.get_blob(artifact);
     if (!blob) {
+      store.note_missing_entry();  // so that the build this error asks for restores it
       throw Error(
           fmt::format("the artifact of package {} ({}) is not in the store at {}", package,
                       artifact.substr(0, 12), store.root().string()),

@@ -84,6 +84,7 @@ class Publisher {
     for (const auto& pkg : built.packages) {
       auto path = store.get_blob(pkg.artifact);
       if (!path) {
+        store.note_missing_entry();  // so that the build this error asks for restores it
         throw Error(
             fmt::format("the artifact of package {} ({}) is not in the store at {}", pkg.name,
                         pkg.artifact, store.root().string()),

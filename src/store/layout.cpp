@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -103,6 +104,31 @@ fs::path entry_path(const fs::path& root, Area area, std::string_view name) {
   return root / area_name(area) / name.substr(0, 2) / name;
 }
 
+fs::path removals_marker(const fs::path& root) { return root / "removed"; }
+
+void note_removals(const fs::path& root) {
+  fs::path marker = removals_marker(root);
+  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) {
+    return;
+  }
+  // Strictly past the recorded mtime even within one clock tick: a stamp taken just before
+  // must never see the same signature again.
+  struct stat st {};
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  if (::fstat(fd, &st) == 0 && nanoseconds(now) <= nanoseconds(st.st_mtim)) {
+    std::int64_t next = nanoseconds(st.st_mtim) + 1;
+    now = {static_cast<time_t>(next / 1'000'000'000), static_cast<long>(next % 1'000'000'000)};
+  }
+  const struct timespec times[2] = {{0, UTIME_OMIT}, now};
+  if (::futimens(fd, times) != 0) {
+    const struct timespec touch_now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};  // not the owner
+    ::futimens(fd, touch_now);
+  }
+  ::close(fd);
+}
+
 Scan scan(const fs::path& root) {
   Scan out;
   for (Area area : {Area::cas, Area::ac}) {
@@ -187,8 +213,11 @@ Result<bool> remove_if_unchanged(const FileInfo& file) {
   return true;
 }
 
-std::string discard(Area area, std::string_view name, const Checked& checked) {
+std::string discard(const fs::path& root, Area area, std::string_view name,
+                    const Checked& checked) {
+  note_removals(root);
   auto removed = remove_if_unchanged(checked.file);
+  note_removals(root);
   std::string what =
       std::string(area_name(area)) + "/" + std::string(name) + ": " + checked.problem;
   if (!removed) {

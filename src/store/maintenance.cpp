@@ -61,7 +61,7 @@ VerifyReport Store::verify() {
     }
     ++report.checked;
     if (checked.verdict == Verdict::corrupt) {
-      report.removed.push_back(discard(entry.area, entry.name, checked));
+      report.removed.push_back(discard(m_root, entry.area, entry.name, checked));
     } else {
       restore_last_use(entry.file);
     }
@@ -92,6 +92,10 @@ GcReport Store::gc(std::uint64_t max_bytes) {
   for (const auto& entry : entries) {
     total += entry.file.disk_bytes;
   }
+  bool removing = total > max_bytes;
+  if (removing) {
+    note_removals(m_root);  // a no-op stamp taken from here on is stale (docs/cache.md)
+  }
   for (const auto& entry : entries) {
     if (total <= max_bytes) {
       break;
@@ -102,6 +106,9 @@ GcReport Store::gc(std::uint64_t max_bytes) {
       report.removed_bytes += entry.file.disk_bytes;
       total -= entry.file.disk_bytes;
     }
+  }
+  if (removing) {
+    note_removals(m_root);
   }
   report.remaining_bytes = total;
   return report;

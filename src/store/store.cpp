@@ -212,6 +212,10 @@ std::string Store::put_bytes(std::string_view data) {
   return digest;
 }
 
+fs::path Store::removals_marker() const { return store::removals_marker(m_root); }
+
+void Store::note_missing_entry() { note_removals(m_root); }
+
 std::optional<fs::path> Store::get_blob(const std::string& digest) {
   fs::path path = blob_path(digest);
   Checked checked = check_blob(path, digest);
@@ -220,7 +224,7 @@ std::optional<fs::path> Store::get_blob(const std::string& digest) {
     return path;
   }
   if (checked.verdict == Verdict::corrupt) {
-    warn(discard(Area::cas, digest, checked));
+    warn(discard(m_root, Area::cas, digest, checked));
   }
   return std::nullopt;
 }
@@ -241,7 +245,7 @@ std::optional<Json> Store::get_action(const std::string& key) {
     return std::move(checked.body);
   }
   if (checked.verdict == Verdict::corrupt) {
-    warn(discard(Area::ac, key, checked));
+    warn(discard(m_root, Area::ac, key, checked));
   }
   return std::nullopt;
 }

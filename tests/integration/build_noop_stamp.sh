@@ -63,13 +63,32 @@ fast "after restoring the folder"
 rm -f build/.osbuild/variants/*/all.json
 slow "variant record removed"
 [ -n "$(ls build/.osbuild/variants/*/all.json 2>/dev/null)" ] || fail "variant record not rewritten"
+# The store's blobs: one stat of its removals marker stands for all of them, and the store moves
+# it around every removal (cache gc, cache verify, a corrupt entry dropped on read).
 digest=$(cat build/.osbuild/state/*/top.artifact)
 digest=${digest#sha256:}
-blobs=$(find "$OSBUILD_CACHE_DIR" -type f -name "*$digest*")
-[ -n "$blobs" ] || fail "no store blob for top's artifact $digest"
-rm -f $blobs
-slow "store blobs removed"
+blob() { find "$OSBUILD_CACHE_DIR/cas" -type f -name "$digest"; }
+[ -n "$(blob)" ] || fail "no store blob for top's artifact $digest"
+run cache gc --max-size 0
+expect_status 0
+[ -z "$(blob)" ] || fail "cache gc --max-size 0 left top's artifact"
+slow "cache gc emptied the store"
+[ -n "$(blob)" ] || fail "top's artifact was not restored after cache gc"
 fast "after the blobs came back"
+chmod u+w "$(blob)" && printf 'damage' >>"$(blob)"
+run cache verify
+expect_status 3
+slow "cache verify removed a corrupt blob"
+[ -n "$(blob)" ] || fail "top's artifact was not restored after cache verify"
+fast "after the corrupt blob was replaced"
+
+# Another osbuild binary (an installed one beside a fresh build) never takes this one's stamp.
+cp "$OSBUILD" "$TEST_TMP/bin/osbuild-other"
+OSBUILD=$TEST_TMP/bin/osbuild-other slow "another osbuild binary"
+OSBUILD=$TEST_TMP/bin/osbuild-other fast "the other binary's own stamp"
+rm -f "$TEST_TMP/bin/osbuild-other"
+slow "a binary removed from a PATH folder"
+fast "after the PATH folder was seen"
 
 # The environment the build passes on and the programs it may pick.
 SOURCE_DATE_EPOCH=1700000001 run -v build variant all

@@ -3,6 +3,7 @@
 //   <root>/cas/<d[0:2]>/<d>   a blob, named by the sha256 of its bytes
 //   <root>/ac/<k[0:2]>/<k>    an action result, named by its action key (a sha256)
 //   <root>/lock               taken by `cache gc` and `cache verify`
+//   <root>/removed            its mtime moves forward before and after any entry is removed
 // Temporary files (`*.tmp.XXXXXX`) sit in cas/, ac/ and their shard folders while being written.
 #include <sys/types.h>
 
@@ -27,6 +28,14 @@ bool is_entry_name(std::string_view name);
 // Throws an Error naming `what` ("digest", "action key") when `name` is not an entry name.
 void require_entry_name(std::string_view name, std::string_view what);
 fs::path entry_path(const fs::path& root, Area area, std::string_view name);
+
+// The file whose stat tells that entries may have been removed (docs/cache.md, "Removals"): a
+// no-op build's stamp watches it instead of every blob it names.
+fs::path removals_marker(const fs::path& root);
+// Moves the marker's mtime forward, strictly past what it was, creating it when missing, so that
+// any stat signature taken before differs. Failure is harmless for the store itself and is
+// ignored: a read-only cache removes nothing.
+void note_removals(const fs::path& root);
 
 // One file as a scan saw it; `dev` and `ino` tell whether the name still holds the same file.
 // An entry's last use is its atime, which the store sets on every read; its mtime stays the time
@@ -75,9 +84,11 @@ std::string encode_action(const Json& result);
 // concurrent put may have replaced a corrupt entry with a good one, a concurrent build may have
 // just used an entry that gc picked. True when removed, false when it changed or vanished.
 Result<bool> remove_if_unchanged(const FileInfo& file);
-// Removes a corrupt entry as above and says what happened, in the words the store reports:
+// Removes a corrupt entry of the store at `root` as above, with note_removals before and after,
+// and says what happened, in the words the store reports:
 // "cas/<digest>: content hashes to <actual>, removed".
-std::string discard(Area area, std::string_view name, const Checked& checked);
+std::string discard(const fs::path& root, Area area, std::string_view name,
+                    const Checked& checked);
 // Marks an entry as just used (its atime), for least-recently-used eviction; a read-only store is
 // left as is.
 void touch(const fs::path& path);

@@ -65,6 +65,12 @@ class Store {
   // reported through the warning callback). Marks the blob as used.
   std::optional<fs::path> get_blob(const std::string& digest);
   fs::path blob_path(const std::string& digest) const;
+  // The file whose stat a no-op build's stamp watches instead of every blob it names: its mtime
+  // moves forward around every removal (gc, verify, a corrupt entry dropped on read).
+  fs::path removals_marker() const;
+  // Says that an entry some record names is gone although the store did not remove it (deleted
+  // by hand): moves the marker, so that the next build takes the full path and restores it.
+  void note_missing_entry();
 
   // Records an action's result under its key (a sha256), replacing an older one.
   void put_action(const std::string& key, const Json& result);

@@ -57,6 +57,41 @@ TEST_F(StoreTest, SparseFilesCountWhatTheyTakeOnDisk) {
   EXPECT_EQ(report.remaining_bytes, on_disk);
 }
 
+// A stat signature as the no-op stamp records one: mtime, inode, size.
+std::string marker_signature(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "." +
+         std::to_string(st.st_ino) + "." + std::to_string(st.st_size);
+}
+
+TEST_F(StoreTest, EveryRemovalMovesTheRemovalsMarker) {
+  fs::path marker = m_store.removals_marker();
+  EXPECT_EQ(marker, cache() / "removed");
+  std::string a = m_store.put_bytes("kept");
+  std::string b = m_store.put_bytes("corrupted later");
+  m_store.put_bytes("evicted");
+  EXPECT_EQ(marker_signature(marker), "-") << "puts remove nothing";
+  EXPECT_TRUE(m_store.get_blob(a));
+  EXPECT_EQ(m_store.gc(100 << 20).removed_entries, 0u);
+  EXPECT_EQ(marker_signature(marker), "-") << "reads and a gc that removes nothing";
+
+  // Back to back, within one clock tick: each move is still a new signature.
+  std::vector<std::string> seen{marker_signature(marker)};
+  flip_byte(m_store.blob_path(b), 0);
+  EXPECT_FALSE(m_store.get_blob(b));  // a corrupt entry dropped on read
+  seen.push_back(marker_signature(marker));
+  flip_byte(m_store.blob_path(a), 0);
+  EXPECT_EQ(m_store.verify().removed.size(), 1u);
+  seen.push_back(marker_signature(marker));
+  EXPECT_GT(m_store.gc(0).removed_entries, 0u);
+  seen.push_back(marker_signature(marker));
+  m_store.note_missing_entry();  // a stage found an artifact gone
+  seen.push_back(marker_signature(marker));
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "a signature came back";
+}
+
 TEST_F(StoreTest, StatsOfAnAbsentStoreAreZero) {
   auto s = m_store.stats();
   EXPECT_EQ(s.cas_entries + s.ac_entries + s.cas_bytes + s.ac_bytes, 0u);
