@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "osbuild/util/archive.h"
@@ -107,6 +108,29 @@ fs::path same_file(const fs::path& path, const std::string& text) {
 }
 
 }  // namespace
+
+WorkTrash::WorkTrash(fs::path dir) : m_dir(std::move(dir)) {
+  std::error_code ec;
+  fs::remove_all(m_dir, ec);
+}
+
+WorkTrash::~WorkTrash() {
+  std::error_code ec;  // a folder that cannot be removed now is removed by the next build
+  fs::remove_all(m_dir, ec);
+}
+
+void WorkTrash::take(const fs::path& folder) {
+  fs::path to;
+  {
+    std::lock_guard lock(m_mutex);
+    to = m_dir / std::to_string(m_next++);
+  }
+  std::error_code ec;
+  fs::create_directories(m_dir, ec);
+  if (::rename(folder.c_str(), to.c_str()) != 0) {
+    fs::remove_all(folder);
+  }
+}
 
 std::vector<std::string> script_command(const fs::path& script) {
   std::ifstream in(script);
@@ -259,7 +283,11 @@ PackageResult build_package(const BuildContext& bc, const config::Package& pkg,
     return out;
   }
   std::tie(out.artifact, out.manifest) = store_artifact(bc, pkg, paths, key);
-  fs::remove_all(paths.root);
+  if (bc.trash != nullptr) {
+    bc.trash->take(paths.root);
+  } else {
+    fs::remove_all(paths.root);
+  }
   out.ok = true;
   return out;
 }

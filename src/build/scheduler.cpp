@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -61,6 +62,7 @@ class Scheduler {
   std::condition_variable m_changed;
   std::size_t m_running = 0;
   bool m_failed = false;
+  std::vector<std::size_t> m_ended;  // nodes whose thread has finished and waits to be joined
 };
 
 std::size_t Scheduler::next_ready() {
@@ -100,9 +102,17 @@ void Scheduler::give_back_tokens() {
 
 std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool(std::size_t)>& run,
                                       const std::function<bool()>& stop) {
-  std::vector<std::thread> threads;
+  // A node's thread is joined as soon as it ends: 500 finished but unjoined threads keep 500
+  // stacks mapped, and every fork of a build command copies the page tables of all of them.
+  std::map<std::size_t, std::thread> threads;
   std::unique_lock lock(m_mutex);
   for (;;) {
+    for (std::size_t ended : m_ended) {
+      auto it = threads.find(ended);
+      it->second.join();  // it holds no lock any more: it only returns
+      threads.erase(it);
+    }
+    m_ended.clear();
     bool stopping = stop() || (m_failed && m_on_failure == OnFailure::stop);
     std::size_t next = stopping ? SIZE_MAX : next_ready();
     if (next != SIZE_MAX && m_running < std::max<std::size_t>(jobs, 1)) {
@@ -116,15 +126,16 @@ std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool
       }
       m_started[next] = true;
       ++m_running;
-      threads.emplace_back([this, next, &run] {
+      threads.emplace(next, std::thread([this, next, &run] {
         bool ok = run(next);
         std::lock_guard guard(m_mutex);
         m_state[next] = ok ? NodeState::succeeded : NodeState::failed;
         m_failed = m_failed || !ok;
         --m_running;
+        m_ended.push_back(next);
         give_back_tokens();
         m_changed.notify_all();
-      });
+      }));
       continue;
     }
     if (m_running == 0) {
@@ -134,8 +145,8 @@ std::vector<NodeState> Scheduler::run(std::size_t jobs, const std::function<bool
     m_changed.wait_for(lock, std::chrono::milliseconds(100));
   }
   lock.unlock();
-  for (auto& t : threads) {
-    t.join();
+  for (auto& [node, thread] : threads) {
+    thread.join();
   }
   for (auto& s : m_state) {
     s = s == NodeState::pending ? NodeState::skipped : s;

@@ -600,6 +600,8 @@ BuildSummary run_build(const Context& ctx, const BuildOptions& options, process:
   auto graph = graph::PackageGraph::build(ctx.project);
   auto plan = make_build_plan(ctx, options, graph, toolchains);
   FileLock lock = lock_workspace(bc.build_dir);
+  WorkTrash trash(bc.build_dir / "work" / ".trash");
+  bc.trash = &trash;
   if (noop != nullptr) clear_noop_stamp(*noop);
   process::InterruptGuard guard;
   std::vector<std::string> notes;

@@ -74,6 +74,26 @@ TEST_F(PackageBuildTest, StoresTheArtifactAndItsManifestUnderTheKey) {
   EXPECT_FALSE(fs::exists(work_root()));  // the work dir goes once the artifact is stored
 }
 
+TEST_F(PackageBuildTest, WithATrashTheWorkDirIsMovedAsideAndRemovedWhenTheBuildEnds) {
+  fs::path trash_dir = build_dir() / "work" / ".trash";
+  write(trash_dir / "7" / "left-by-a-killed-build", "x");
+  runner.on("make", {}, installs("usr/lib/libz.so.1", "zlib"));
+  {
+    WorkTrash trash(trash_dir);
+    EXPECT_FALSE(fs::exists(trash_dir)) << "what an interrupted build left is removed first";
+    BuildContext bc = context();
+    bc.trash = &trash;
+    ASSERT_TRUE(build_package(bc, pkg, {}, std::string(64, '1'), inputs).ok);
+    EXPECT_FALSE(fs::exists(work_root()));
+    EXPECT_TRUE(fs::exists(trash_dir / "0" / "dest" / "usr" / "lib" / "libz.so.1"))
+        << "moved by a rename, not removed while the build goes on";
+    pkg.name = "zlib-second";
+    ASSERT_TRUE(build_package(bc, pkg, {}, std::string(64, '2'), inputs).ok);
+    EXPECT_TRUE(fs::exists(trash_dir / "1"));
+  }
+  EXPECT_FALSE(fs::exists(trash_dir)) << "the build's end removes the trash";
+}
+
 TEST_F(PackageBuildTest, TheLogShowsEachCommandBeforeItsOutput) {
   runner.on("make", {0, 0, false, "compiling\n", ""});
   ASSERT_TRUE(build().ok);
