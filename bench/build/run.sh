@@ -46,7 +46,7 @@ for i in $(seq 1 "$packages"); do bwrap --unshare-net --die-with-parent --ro-bin
 sandbox_only=$(elapsed "$t")
 
 # (c)
-make_project "$work/wide" "$wide" 'i=0; while [ $i -lt 400000 ]; do i=$((i + 1)); done'
+make_project "$work/wide" "$wide" "$cpu_bound_script"
 cd "$work/wide"
 t=$(now); "$OSBUILD" build variant all -j1 >/dev/null; j1=$(elapsed "$t")
 rm -rf build "$OSBUILD_CACHE_DIR"
