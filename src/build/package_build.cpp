@@ -1,7 +1,9 @@
 #include "package_build.h"
 
 #include <fmt/format.h>
+#include <sys/statvfs.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -109,7 +111,8 @@ fs::path same_file(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-WorkTrash::WorkTrash(fs::path dir) : m_dir(std::move(dir)) {
+WorkTrash::WorkTrash(fs::path dir, unsigned long keep_while_free)
+    : m_dir(std::move(dir)), m_keep_while_free(std::max(keep_while_free, 1UL)) {
   std::error_code ec;
   fs::remove_all(m_dir, ec);
 }
@@ -129,6 +132,15 @@ void WorkTrash::take(const fs::path& folder) {
   fs::create_directories(m_dir, ec);
   if (::rename(folder.c_str(), to.c_str()) != 0) {
     fs::remove_all(folder);
+    return;
+  }
+  // Kept only while the file system has room: a build of big trees (a kernel's is gigabytes)
+  // must not fill the disk with finished ones.
+  struct statvfs fsinfo {};
+  if (::statvfs(m_dir.c_str(), &fsinfo) == 0 &&
+      fsinfo.f_bavail < fsinfo.f_blocks / m_keep_while_free) {
+    std::lock_guard lock(m_mutex);
+    fs::remove_all(m_dir, ec);
   }
 }
 

@@ -26,15 +26,18 @@ class WorkTrash {
  public:
   // `dir` must be on the file system of the work folders; what an interrupted build left in it
   // is removed first.
-  explicit WorkTrash(fs::path dir);
+  // Kept while more than 1/`keep_while_free` of the file system is free.
+  explicit WorkTrash(fs::path dir, unsigned long keep_while_free = 10);
   WorkTrash(const WorkTrash&) = delete;
   WorkTrash& operator=(const WorkTrash&) = delete;
   ~WorkTrash();  // removes everything taken
-  // Moves `folder` into the trash; removes it at once when the rename fails.
+  // Moves `folder` into the trash; removes it at once when the rename fails. When too little of
+  // the file system is free afterwards, the whole trash is removed at once.
   void take(const fs::path& folder);
 
  private:
   fs::path m_dir;
+  unsigned long m_keep_while_free;
   std::mutex m_mutex;
   std::size_t m_next = 0;
 };

@@ -94,6 +94,17 @@ TEST_F(PackageBuildTest, WithATrashTheWorkDirIsMovedAsideAndRemovedWhenTheBuildE
   EXPECT_FALSE(fs::exists(trash_dir)) << "the build's end removes the trash";
 }
 
+TEST_F(PackageBuildTest, WithLittleRoomLeftTheTrashIsEmptiedAtOnce) {
+  fs::path trash_dir = build_dir() / "work" / ".trash";
+  runner.on("make", {}, installs("usr/lib/libz.so.1", "zlib"));
+  WorkTrash trash(trash_dir, 1);  // kept only while the whole file system is free: never
+  BuildContext bc = context();
+  bc.trash = &trash;
+  ASSERT_TRUE(build_package(bc, pkg, {}, std::string(64, '1'), inputs).ok);
+  EXPECT_FALSE(fs::exists(work_root()));
+  EXPECT_FALSE(fs::exists(trash_dir / "0")) << "a finished tree was kept on a full disk";
+}
+
 TEST_F(PackageBuildTest, TheLogShowsEachCommandBeforeItsOutput) {
   runner.on("make", {0, 0, false, "compiling\n", ""});
   ASSERT_TRUE(build().ok);
