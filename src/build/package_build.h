@@ -25,8 +25,8 @@ namespace osbuild::build {
 class WorkTrash {
  public:
   // `dir` must be on the file system of the work folders; what an interrupted build left in it
-  // is removed first.
-  // Kept while more than 1/`keep_while_free` of the file system is free.
+  // is removed first. Finished folders are kept while more than 1/`keep_while_free` of the file
+  // system is free.
   explicit WorkTrash(fs::path dir, unsigned long keep_while_free = 10);
   WorkTrash(const WorkTrash&) = delete;
   WorkTrash& operator=(const WorkTrash&) = delete;
