@@ -13,3 +13,12 @@ set -e
 work=$TEST_TMP
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
+
+# hello_os_without_kernel DIR: a copy of examples/hello-os at DIR without its kernel package, for
+# benchmarks that measure osbuild rather than Linux's 16-minute build (an update or a remote
+# cache hit does not need a kernel).
+hello_os_without_kernel() {
+  cp -a "$src/examples/hello-os" "$1"
+  rm -rf "$1/build" "$1/packages/kernel"
+  sed -i -E '/^included-packages/ s/"kernel", ?//' "$1"/variants/*/variant.toml
+}

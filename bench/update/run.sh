@@ -18,10 +18,8 @@ export OSBUILD_CACHE_DIR=$work/cache
 # project NAME MIB: hello-os without its kernel, 1.4.0 and 1.5.0 imaged and published.
 project() {
   local name=$1 mib=$2 p=$work/$1
-  cp -a "$src/examples/hello-os" "$p"
-  rm -rf "$p/build" "$p/packages/kernel"
+  hello_os_without_kernel "$p"
   ln -sfn "$src/examples/lookaside" "$work/lookaside"
-  sed -i -E '/^included-packages/ s/"kernel", ?//' "$p"/variants/*/variant.toml
   if [ "$mib" -gt 0 ]; then
     mkdir -p "$p/packages/payload"
     cat >"$p/packages/payload/package.toml" <<TOML

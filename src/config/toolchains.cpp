@@ -2,6 +2,7 @@
 #include "osbuild/config/toolchains.h"
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "osbuild/util/error.h"
@@ -178,6 +179,21 @@ ToolchainConfig merged(const ToolchainConfig& project, Arch host) {
   toolchains.insert(toolchains.end(), c.toolchains.begin(), c.toolchains.end());
   c.toolchains = std::move(toolchains);
   return c;
+}
+
+std::shared_ptr<const ToolchainConfig> shared_merged(const ToolchainConfig& project, Arch host) {
+  struct Last {
+    Arch host;
+    ToolchainConfig project;
+    std::shared_ptr<const ToolchainConfig> merged;
+  };
+  static std::mutex mutex;
+  static std::optional<Last> last;
+  std::lock_guard lock(mutex);
+  if (!last || last->host != host || !(last->project == project)) {
+    last = Last{host, project, std::make_shared<const ToolchainConfig>(merged(project, host))};
+  }
+  return last->merged;
 }
 
 std::optional<std::string> platform_value(const ToolchainConfig& config, const Platform& platform,

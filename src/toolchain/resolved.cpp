@@ -144,7 +144,8 @@ Availability probe_availability(const ToolchainDecl& t) {
 
 PackageConstraints package_constraints(const config::Project& project,
                                        const config::Package& package) {
-  ToolchainConfig config = merged(project.file.toolchains, host_arch());
+  auto shared = shared_merged(project.file.toolchains, host_arch());
+  const ToolchainConfig& config = *shared;
   return {package.name, package_list(config, package, package.build.constraint_values,
                                      "build.constraint-values")
                             .values};
@@ -153,7 +154,8 @@ PackageConstraints package_constraints(const config::Project& project,
 PackageCompatibility package_compatibility(const config::Project& project,
                                            const std::string& target_platform,
                                            const config::Package& package) {
-  ToolchainConfig config = merged(project.file.toolchains, host_arch());
+  auto shared = shared_merged(project.file.toolchains, host_arch());
+  const ToolchainConfig& config = *shared;
   ConstraintList list = package_list(config, package, package.build.target_compatible_with,
                                      "build.target-compatible-with");
   auto platform = config.platforms.find(target_platform);
@@ -251,7 +253,8 @@ ResolvedToolchain resolve_toolchain(const config::Project& project, Arch target,
                                     const std::vector<std::string>& extra_toolchains,
                                     process::Runner& runner) {
   Arch host = host_arch();
-  ToolchainConfig config = merged(project.file.toolchains, host);
+  auto shared = shared_merged(project.file.toolchains, host);
+  const ToolchainConfig& config = *shared;
   std::string platform = target_platform_name(target);
   Resolution r = resolve(config, platform, {{"cc", true}}, extra_toolchains, probe_availability,
                          constraints);

@@ -23,10 +23,14 @@ std::string_view arch_name(Arch arch) { return arch == Arch::x86_64 ? "x86_64" :
 std::string gnu_triple(Arch arch) { return std::string(arch_name(arch)) + "-linux-gnu"; }
 
 Arch host_arch() {
-  utsname u{};
-  ::uname(&u);
-  auto arch = parse_arch(u.machine);
-  return arch ? arch.value() : Arch::x86_64;
+  // Asked for every package of a plan or a build; the machine does not change under a process.
+  static const Arch host = [] {
+    utsname u{};
+    ::uname(&u);
+    auto arch = parse_arch(u.machine);
+    return arch ? arch.value() : Arch::x86_64;
+  }();
+  return host;
 }
 
 std::vector<std::string> arch_names() { return {"x86_64", "aarch64", "amd64", "arm64"}; }

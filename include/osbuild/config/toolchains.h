@@ -6,6 +6,7 @@
 // ("cpu:aarch64", "glibc:2.28"); a name without a colon is a constraint set.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ struct DeclaredAt {
   int column = 0;
   bool builtin() const { return file.empty(); }
   std::string str() const;  // "osbuild.toml:12:1" or "built in"
+  bool operator==(const DeclaredAt&) const = default;
 };
 
 struct ConstraintSetting {
@@ -31,6 +33,7 @@ struct ConstraintSetting {
   std::vector<std::string> values;           // "x86_64", "aarch64": without the "cpu:" prefix
   std::optional<std::string> default_value;  // used by platforms that do not set one
   DeclaredAt where;
+  bool operator==(const ConstraintSetting&) const = default;
 };
 
 // A list of constraint values as written ("os:linux", "linux-gnu") and as flattened: every set
@@ -39,6 +42,7 @@ struct ConstraintList {
   std::vector<std::string> written;
   std::map<std::string, std::string> values;  // setting → value
   DeclaredAt where;
+  bool operator==(const ConstraintList&) const = default;
 };
 
 struct Platform {
@@ -47,12 +51,14 @@ struct Platform {
   ConstraintList constraints;  // its own values; the parent's fill the settings it leaves open
   bool exec = false;           // registered as an execution platform (before the host)
   DeclaredAt where;
+  bool operator==(const Platform&) const = default;
 };
 
 struct ConstraintSet {
   std::string name;
   ConstraintList constraints;
   DeclaredAt where;
+  bool operator==(const ConstraintSet&) const = default;
 };
 
 enum class ToolchainKind { gcc, clang, zig };
@@ -74,6 +80,7 @@ struct ToolchainDecl {
   std::vector<std::string> ldflags;
   std::string install_hint;  // how to get its programs, for built-ins ("apt-get install …")
   DeclaredAt where;
+  bool operator==(const ToolchainDecl&) const = default;
 };
 
 // What osbuild.toml declares; the built-ins are added by the resolver (builtins()).
@@ -82,6 +89,7 @@ struct ToolchainConfig {
   std::map<std::string, Platform> platforms;
   std::map<std::string, ConstraintSet> sets;
   std::vector<ToolchainDecl> toolchains;  // in registration order
+  bool operator==(const ToolchainConfig&) const = default;
 };
 
 // The built-in settings (cpu, os, libc, glibc), platforms (host, linux-x86_64, linux-aarch64 and
@@ -93,6 +101,11 @@ ToolchainConfig builtins(Arch host);
 // by name (a project's platform of a built-in name replaces it), the project's toolchains
 // registered before the built-in ones.
 ToolchainConfig merged(const ToolchainConfig& project, Arch host);
+// The same, kept from the last call with equal declarations and host: a plan or a build asks for
+// every package (its constraints, its compatibility, its toolchain), and merged() builds every
+// built-in again. Keyed by the declarations' value, never their address, so a changed project is
+// never served an older merge. Thread-safe.
+std::shared_ptr<const ToolchainConfig> shared_merged(const ToolchainConfig& project, Arch host);
 
 // The value a platform has for `setting`: its own, else its parent's (recursively), else the
 // setting's default; nullopt when unspecified.

@@ -33,6 +33,7 @@ using config::ToolchainDecl;
 using config::ToolchainConfig;
 using config::builtins;
 using config::merged;
+using config::shared_merged;
 using config::platform_value;
 using config::platform_values;
 using config::ListProblem;

@@ -359,3 +359,21 @@ TEST(PackageConstraints, TargetCompatibleWithSeesThePackagesOwnValues) {
   pkg.build.constraint_values = {"libc:gnu"};
   EXPECT_TRUE(package_compatibility(project, "linux-x86_64", pkg).compatible);
 }
+
+TEST(SharedMerged, EqualDeclarationsShareOneMergeAndAChangeIsNeverServedAnOlderOne) {
+  ToolchainConfig project;
+  auto first = shared_merged(project, Arch::x86_64);
+  EXPECT_EQ(*first, merged(project, Arch::x86_64));
+  ToolchainConfig equal;  // another object of the same value
+  EXPECT_EQ(shared_merged(equal, Arch::x86_64).get(), first.get());
+
+  project.platforms["board"] = {"board", "linux-aarch64", {}, false, {}};
+  auto changed = shared_merged(project, Arch::x86_64);
+  EXPECT_NE(changed.get(), first.get());
+  EXPECT_EQ(changed->platforms.count("board"), 1u);
+  EXPECT_EQ(first->platforms.count("board"), 0u);  // a caller's earlier merge is left as it was
+
+  auto other_host = shared_merged(project, Arch::aarch64);
+  EXPECT_EQ(*other_host, merged(project, Arch::aarch64));
+  EXPECT_NE(other_host->platforms.at("host").parent, changed->platforms.at("host").parent);
+}
