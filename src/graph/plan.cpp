@@ -270,7 +270,8 @@ Json plan_to_json(const Plan& plan) {
       d = d.get<std::size_t>() + 1;
     }
   }
-  Json doc = {{"variant", plan.variant}, {"arch", arch_name(plan.arch)}, {"actions", actions}};
+  Json doc = {{"variant", plan.variant}, {"arch", arch_name(plan.arch)}};
+  doc["actions"] = std::move(actions);  // a brace list would copy every action's inputs again
   if (!plan.cache_note.empty()) doc["cache_note"] = plan.cache_note;
   return doc;
 }
